@@ -1,0 +1,291 @@
+"""Passages with exact character offsets: sentences (default) or paragraphs.
+
+Sentences come from nltk's Punkt algorithm with parameters this project trains on
+English news and ships (``framing/data/punkt_en.json``, made by
+``scripts/train_punkt.py``), so nothing is downloaded. On top of Punkt:
+
+* a line break always ends a sentence (headlines, bylines and list items have no final
+  punctuation), and a blank line ends a paragraph;
+* a bare list marker ("1.", "a)", "-") or a title ("Gen.") is joined to the sentence it
+  introduces, and stray closing punctuation (").", " |") to the sentence it closes;
+* spans never include surrounding white space, and for every passage
+  ``document.text[start:end] == passage.text``.
+
+Paragraphs are the blocks between blank lines; a text without blank lines has one
+paragraph per line.
+"""
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+import pandas as pd
+
+from .columns import (
+    CORPUS,
+    DATE,
+    DOC_ID,
+    END,
+    EVENT_ID,
+    INDEX,
+    OUTLET,
+    PARAGRAPH,
+    PASSAGE_COLUMNS,
+    PASSAGE_ID,
+    START,
+    TEXT,
+)
+
+__all__ = ["sentence_spans", "paragraph_spans", "segment", "iter_passages", "Unit"]
+
+Unit = Literal["sentence", "paragraph"]
+
+PUNKT_PARAMS = Path(__file__).parent / "data" / "punkt_en.json"
+
+#: Abbreviations added to the trained ones (lower case, without the final period).
+EXTRA_ABBREVIATIONS: frozenset[str] = frozenset(
+    """mr mrs ms dr prof gen lt col maj sgt capt cmdr adm brig gov sen rep rev fr hon
+    pres supt insp det cpl pvt st jr sr messrs mme
+    u.s u.k u.n e.u u.s.a u.a.e d.c e.g i.e a.m p.m no nos vol fig approx est dept
+    jan feb mar apr jun jul aug sep sept oct nov dec
+    inc corp co ltd llc plc bros ave blvd mt ft
+    ala ariz ark calif colo conn del fla ga ill ind kan ky la md mass mich minn miss mo
+    mont neb nev okla ore pa tenn tex va vt wash wis wyo""".split()
+)
+
+#: Titles that always precede a name: never a sentence end, whatever Punkt learned
+#: about the next word (it learns frequent names such as "Aliyev" as sentence starters).
+TITLES: frozenset[str] = frozenset(
+    """mr mrs ms dr prof gen lt col maj sgt capt cmdr adm brig gov sen rep rev fr hon
+    pres supt insp det cpl pvt messrs mme st""".split()
+)
+_TITLE_END = re.compile(r"(?:^|[\s(\"'‘“])(" + "|".join(sorted(TITLES, key=len, reverse=True)) + r")\.$",
+                        re.IGNORECASE)
+
+_LINE = re.compile(r"[^\n]+")
+_BLANK = re.compile(r"\n[ \t\r\f\v]*\n")
+_MARKER = re.compile(r"^(?:\d{1,3}|[A-Za-z]|[ivxlcIVXLC]{1,5})[.)]$|^[-*\u2022\u2013\u2014]$")
+
+
+def params_to_dict(params: Any, *, min_ortho_count: int = 1, type_counts: Any = None) -> dict[str, Any]:
+    """Serialise :class:`nltk.tokenize.punkt.PunktParameters` to plain JSON-able data."""
+    ortho = {
+        k: int(v)
+        for k, v in sorted(params.ortho_context.items())
+        if v and (type_counts is None or type_counts[k] >= min_ortho_count)
+    }
+    return {
+        "format": "punkt-params/1",
+        "abbrev_types": sorted(params.abbrev_types),
+        "collocations": sorted([list(c) for c in params.collocations]),
+        "sent_starters": sorted(params.sent_starters),
+        "ortho_context": ortho,
+    }
+
+
+def save_punkt_params(data: dict[str, Any], path: Path) -> None:
+    """Write serialised Punkt parameters as compact JSON."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n",
+                    encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def _tokenizer() -> Any:
+    from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
+
+    data = json.loads(PUNKT_PARAMS.read_text(encoding="utf-8"))
+    params = PunktParameters()
+    params.abbrev_types = set(data["abbrev_types"]) | set(EXTRA_ABBREVIATIONS)
+    params.collocations = {tuple(c) for c in data["collocations"]}
+    params.sent_starters = set(data["sent_starters"])
+    for key, value in data["ortho_context"].items():
+        params.ortho_context[key] = value
+    return PunktSentenceTokenizer(params)
+
+
+def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Return the ``(start, end)`` character offsets of the sentences of ``text``.
+
+    Parameters
+    ----------
+    text : str
+        Any text.
+
+    Returns
+    -------
+    list of (int, int)
+        Non-overlapping, increasing spans; ``text[start:end]`` is a sentence with no
+        leading or trailing white space. Empty for an empty or blank text.
+
+    Examples
+    --------
+    >>> from framing.segment import sentence_spans
+    >>> text = "Mr. Aliyev met Gen. Smith in the U.S. on Monday. They talked."
+    >>> [text[s:e] for s, e in sentence_spans(text)]
+    ['Mr. Aliyev met Gen. Smith in the U.S. on Monday.', 'They talked.']
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a str, not {type(text).__name__}")
+    tok = _tokenizer()
+    spans: list[tuple[int, int]] = []
+    for line in _LINE.finditer(text):
+        base = line.start()
+        chunk = line.group()
+        if not chunk.strip():
+            continue
+        pending: int | None = None
+        for s, e in tok.span_tokenize(chunk):
+            s, e = _strip(chunk, s, e)
+            if s >= e:
+                continue
+            if pending is not None:
+                s = pending
+                pending = None
+            piece = chunk[s:e]
+            if _MARKER.match(piece) or _TITLE_END.search(piece):
+                pending = s  # a bare list marker or a title ("Gen.") joins the next sentence
+                continue
+            if spans and spans[-1][0] >= base and not any(c.isalnum() for c in piece):
+                spans[-1] = (spans[-1][0], base + e)  # stray punctuation (").", " |") ends the previous one
+                continue
+            spans.append((base + s, base + e))
+        if pending is not None:
+            spans.append((base + pending, base + len(chunk.rstrip())))
+    return spans
+
+
+def paragraph_spans(text: str) -> list[tuple[int, int]]:
+    """Return the ``(start, end)`` offsets of the paragraphs of ``text``.
+
+    Paragraphs are separated by blank lines; a text with no blank line has one
+    paragraph per non-empty line.
+
+    Examples
+    --------
+    >>> from framing.segment import paragraph_spans
+    >>> text = "Headline\\n\\nFirst para. Still first.\\n\\nSecond."
+    >>> [text[s:e] for s, e in paragraph_spans(text)]
+    ['Headline', 'First para. Still first.', 'Second.']
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a str, not {type(text).__name__}")
+    if _BLANK.search(text):
+        bounds, pos = [], 0
+        for m in _BLANK.finditer(text):
+            bounds.append((pos, m.start()))
+            pos = m.end()
+        bounds.append((pos, len(text)))
+    else:
+        bounds = [(m.start(), m.end()) for m in _LINE.finditer(text)]
+    out = []
+    for s, e in bounds:
+        s, e = _strip(text, s, e)
+        if s < e:
+            out.append((s, e))
+    return out
+
+
+def _passages_of(text: str, unit: Unit) -> Iterator[tuple[int, int, int]]:
+    """Yield (paragraph index, start, end) for each passage of one text."""
+    paragraphs = paragraph_spans(text)
+    if unit == "paragraph":
+        for p, (s, e) in enumerate(paragraphs):
+            yield p, s, e
+        return
+    p = 0
+    for s, e in sentence_spans(text):
+        while p + 1 < len(paragraphs) and s >= paragraphs[p][1]:
+            p += 1
+        yield p, s, e
+
+
+def iter_passages(docs: pd.DataFrame | Iterable[dict[str, Any]], *, unit: Unit = "sentence") -> Iterator[dict[str, Any]]:
+    """Yield passage records one at a time (for streaming large corpora).
+
+    Parameters
+    ----------
+    docs : DataFrame or iterable of dict
+        Document records as returned by :func:`framing.read_corpus`.
+    unit : {"sentence", "paragraph"}
+        Passage unit.
+
+    Yields
+    ------
+    dict
+        A passage record with the keys of :data:`framing.columns.PASSAGE_COLUMNS`.
+    """
+    if unit not in ("sentence", "paragraph"):
+        raise ValueError(f"unit must be 'sentence' or 'paragraph', not {unit!r}")
+    records = docs.to_dict("records") if isinstance(docs, pd.DataFrame) else docs
+    for doc in records:
+        text = doc[TEXT]
+        for i, (p, s, e) in enumerate(_passages_of(text, unit)):
+            yield {
+                CORPUS: doc.get(CORPUS),
+                DOC_ID: doc[DOC_ID],
+                PASSAGE_ID: f"{doc[DOC_ID]}:{i}",
+                INDEX: i,
+                PARAGRAPH: p,
+                START: s,
+                END: e,
+                TEXT: text[s:e],
+                OUTLET: doc.get(OUTLET),
+                DATE: doc.get(DATE),
+                EVENT_ID: doc.get(EVENT_ID),
+            }
+
+
+def segment(
+    docs: pd.DataFrame | Iterable[dict[str, Any]],
+    *,
+    unit: Unit = "sentence",
+    progress: bool = False,
+) -> pd.DataFrame:
+    """Split documents into passages with exact character offsets.
+
+    Parameters
+    ----------
+    docs : DataFrame or iterable of dict
+        Document records (``doc_id`` and ``text`` required; ``corpus``, ``outlet``,
+        ``date`` and ``event_id`` are carried over).
+    unit : {"sentence", "paragraph"}, default "sentence"
+        Passage unit.
+    progress : bool, default False
+        Show a progress bar over documents.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per passage with :data:`framing.columns.PASSAGE_COLUMNS`;
+        ``passage_id`` is ``"<doc_id>:<index>"``. A document with an empty text has
+        no passages.
+
+    Examples
+    --------
+    >>> import framing
+    >>> passages = framing.segment(framing.load_demo_corpus())
+    >>> row = passages.iloc[0]
+    >>> docs = framing.load_demo_corpus().set_index("doc_id")
+    >>> docs.loc[row.doc_id, "text"][row.start:row.end] == row.text
+    True
+    """
+    records = docs.to_dict("records") if isinstance(docs, pd.DataFrame) else list(docs)
+    if progress:
+        from tqdm.auto import tqdm
+
+        records = tqdm(records, desc="segmenting", unit="doc")
+    frame = pd.DataFrame(list(iter_passages(records, unit=unit)), columns=list(PASSAGE_COLUMNS))
+    return frame.astype({INDEX: "int64", PARAGRAPH: "int64", START: "int64", END: "int64"})
