@@ -67,6 +67,8 @@ _TITLE_END = re.compile(r"(?:^|[\s(\"'‘“])(" + "|".join(sorted(TITLES, key=l
                         re.IGNORECASE)
 
 _LINE = re.compile(r"[^\n]+")
+# A line with no [.?!] followed by white space inside it is one sentence: skip Punkt.
+_INNER_END = re.compile(r"[.?!][\"')\]\u2019\u201d]*\s+\S")
 _BLANK = re.compile(r"\n[ \t\r\f\v]*\n")
 _MARKER = re.compile(r"^(?:\d{1,3}|[A-Za-z]|[ivxlcIVXLC]{1,5})[.)]$|^[-*\u2022\u2013\u2014]$")
 
@@ -145,6 +147,10 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         base = line.start()
         chunk = line.group()
         if not chunk.strip():
+            continue
+        if not _INNER_END.search(chunk):
+            s, e = _strip(chunk, 0, len(chunk))
+            spans.append((base + s, base + e))
             continue
         pending: int | None = None
         for s, e in tok.span_tokenize(chunk):

@@ -1,0 +1,121 @@
+"""Features: cue counts and cue combinations, word n-grams, and input validation for text.
+
+:class:`CueFeatures` is a scikit-learn transformer from passages (strings) to a dense
+matrix of cue features; the classifier joins it with word n-grams.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+from sklearn.base import BaseEstimator, TransformerMixin
+
+from .cues import CUE_TYPES, CueDetector
+
+__all__ = ["CueFeatures", "as_texts", "CUE_FEATURE_NAMES"]
+
+_COMBOS = (
+    "combo_state_contested_plain",  # state actor + contested content, no distancing or denial
+    "combo_state_neutral_contested_plain",  # ... and a neutral reporting verb
+    "combo_distanced",  # any distancing cue
+    "combo_confession_coercion",
+    "combo_confession_plain",
+    "combo_speculation_purpose",
+    "combo_speculation_or_purpose",
+    "combo_denial_with_state",
+)
+#: Names of the columns :class:`CueFeatures` returns.
+CUE_FEATURE_NAMES: tuple[str, ...] = tuple(f"cue_{t}" for t in CUE_TYPES) + _COMBOS
+_INDEX = {t: i for i, t in enumerate(CUE_TYPES)}
+_DISTANCE = ("distancing_verb", "hedge", "non_verification", "scare_quote")
+
+
+def as_texts(X: Any, *, name: str = "X") -> list[str]:
+    """Validate a 1-D collection of passages and return it as a list of str.
+
+    None and NaN become ``""`` (one prediction per input row, documented policy);
+    anything else that is not a string raises a ``TypeError`` naming the row.
+
+    Examples
+    --------
+    >>> from framing.features import as_texts
+    >>> as_texts(["a", None, float("nan")])
+    ['a', '', '']
+    """
+    if isinstance(X, str):
+        raise TypeError(f"{name} must be a 1-D sequence of strings, not a single string; wrap it in a list")
+    if hasattr(X, "ndim") and getattr(X, "ndim") != 1:
+        raise ValueError(f"{name} must be 1-D (one passage per row), got an array of shape {getattr(X, 'shape', '?')}")
+    if hasattr(X, "columns"):
+        raise ValueError(f"{name} must be 1-D: pass a column (e.g. df['text']), not a DataFrame")
+    if not isinstance(X, Iterable):
+        raise TypeError(f"{name} must be a 1-D sequence of strings, not {type(X).__name__}")
+    out: list[str] = []
+    for i, value in enumerate(X):
+        if isinstance(value, str):
+            out.append(value)
+        elif value is None or (isinstance(value, float) and math.isnan(value)):
+            out.append("")
+        else:
+            raise TypeError(f"{name}[{i}] must be a string (or None), not {type(value).__name__}: {value!r:.60}")
+    return out
+
+
+class CueFeatures(TransformerMixin, BaseEstimator):
+    """Cue counts (log-scaled) and cue combinations for each passage.
+
+    Parameters
+    ----------
+    extra_lexicon : mapping of str to sequence of str, optional
+        Extra terms per cue type, passed to :class:`framing.cues.CueDetector`.
+
+    Examples
+    --------
+    >>> from framing.features import CueFeatures
+    >>> X = CueFeatures().fit_transform(["The ministry claimed the plot was foreign."])
+    >>> X.shape
+    (1, 24)
+    """
+
+    def __init__(self, extra_lexicon: Mapping[str, Sequence[str]] | None = None) -> None:
+        self.extra_lexicon = extra_lexicon
+
+    def fit(self, X: Any, y: Any = None) -> CueFeatures:
+        as_texts(X)
+        self.detector_ = CueDetector(self.extra_lexicon)
+        self.n_features_out_ = len(CUE_FEATURE_NAMES)
+        return self
+
+    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
+        return np.array(CUE_FEATURE_NAMES, dtype=object)
+
+    def transform(self, X: Any) -> np.ndarray:
+        texts = as_texts(X)
+        det = getattr(self, "detector_", None)
+        if det is None:
+            from sklearn.exceptions import NotFittedError
+
+            raise NotFittedError("CueFeatures is not fitted yet; call fit first")
+        n_types = len(CUE_TYPES)
+        out = np.zeros((len(texts), len(CUE_FEATURE_NAMES)), dtype=np.float64)
+        for row, text in enumerate(texts):
+            counts = out[row]
+            for cue in det.detect(text):
+                counts[_INDEX[cue.cue_type]] += 1
+            has = {t: counts[i] > 0 for t, i in _INDEX.items()}
+            distanced = any(has[t] for t in _DISTANCE)
+            plain = has["state_actor"] and has["contested"] and not distanced and not has["denial"]
+            counts[:n_types] = np.log1p(counts[:n_types])
+            counts[n_types:] = (
+                plain,
+                plain and has["neutral_verb"],
+                distanced,
+                has["confession"] and has["coercion"],
+                has["confession"] and not has["coercion"],
+                has["speculation"] and has["purpose"],
+                has["speculation"] or has["purpose"],
+                has["denial"] and has["state_actor"],
+            )
+        return out
