@@ -1,0 +1,171 @@
+"""Evaluate the framing classifier against baselines on the gold set.
+
+Runs (each skipped when finished, unless ``--overwrite``), under ``results/classifier/``:
+
+* ``test``: train on the gold train split, tune thresholds on dev, score on the fixed
+  test split (per-label P/R/F1, document-cluster bootstrap 95 % CIs, macro-F1), for the
+  majority baseline, cue rules alone, n-grams alone, cues alone and the combined model;
+  also on the randomly drawn test sentences only (realistic label rates).
+* ``cv``: 5-fold document-grouped cross-validation on train+dev (the test split is not
+  used).
+* ``cross_corpus``: train without corpus X, test on X.
+* ``learning_curve``: test F1 by fraction of training documents.
+
+Run: ``FRAMING_DATA=../shared/corpora python experiments/evaluate_classifier.py``
+"""
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.dummy import DummyClassifier
+
+import framing
+from framing.columns import LABEL_NAMES
+from framing.evaluate import cross_corpus, evaluate_predictions, grouped_cross_val_predict, learning_curve
+from framing.experiment import RunDir
+from framing.model import CueRuleClassifier, FramingClassifier
+
+LABELS = list(LABEL_NAMES)
+SEED = 0
+N_BOOT = 1000
+
+#: The shipped model's configuration (also used by experiments/train_pretrained.py).
+COMBINED: dict[str, Any] = {"random_state": SEED}
+
+
+class Majority:
+    """Predict each label's most frequent training value (scikit-learn's DummyClassifier)."""
+
+    def fit(self, X: list[str], Y: np.ndarray) -> Majority:
+        self.model_ = DummyClassifier(strategy="most_frequent").fit(np.zeros((len(X), 1)), Y)
+        return self
+
+    def predict(self, X: list[str]) -> np.ndarray:
+        return np.asarray(self.model_.predict(np.zeros((len(X), 1)))).reshape(len(X), -1).astype(int)
+
+
+MODELS: dict[str, Callable[[], Any]] = {
+    "majority": Majority,
+    "cue_rules": CueRuleClassifier,
+    "ngrams": lambda: FramingClassifier(use_cues=False, random_state=SEED),
+    "cues": lambda: FramingClassifier(use_ngrams=False, random_state=SEED),
+    "combined": lambda: FramingClassifier(**COMBINED),
+}
+
+
+def summarise(scores: pd.DataFrame) -> dict[str, Any]:
+    out = {}
+    for r in scores.itertuples():
+        out[r.label] = {k: float(getattr(r, k)) for k in ("precision", "recall", "f1", "f1_lo", "f1_hi",
+                                                            "precision_lo", "precision_hi", "recall_lo", "recall_hi")}
+        out[r.label]["support"] = int(r.support)
+    return out
+
+
+def fit(name: str, train: pd.DataFrame, dev: pd.DataFrame | None) -> Any:
+    model = MODELS[name]()
+    X, Y = train["text"].tolist(), train[LABELS].to_numpy()
+    if isinstance(model, FramingClassifier) and dev is not None:
+        return model.fit(X, Y, dev=(dev["text"].tolist(), dev[LABELS].to_numpy()))
+    return model.fit(X, Y)
+
+
+def run_test(gold: pd.DataFrame, root: str, overwrite: bool) -> None:
+    run = RunDir(root, "classifier", "test", overwrite=overwrite)
+    if run.done:
+        print("classifier/test: done, skipped")
+        return
+    train, dev, test = (gold[gold["split"] == s] for s in ("train", "dev", "test"))
+    random_rows = test["sampling"].str.startswith(("random", "census")).to_numpy()
+    metrics: dict[str, Any] = {"n_train": len(train), "n_dev": len(dev), "n_test": len(test),
+                               "n_test_random": int(random_rows.sum()), "models": {}, "models_random_subset": {}}
+    tables = []
+    for name in MODELS:
+        model = fit(name, train, dev)
+        P = model.predict(test["text"].tolist())
+        for subset, mask in (("all", np.ones(len(test), bool)), ("random", random_rows)):
+            scores = evaluate_predictions(test[LABELS].to_numpy()[mask], P[mask], labels=LABELS,
+                                          groups=test["doc_id"].to_numpy()[mask], n_boot=N_BOOT, random_state=SEED)
+            scores.insert(0, "subset", subset)
+            scores.insert(0, "model", name)
+            tables.append(scores)
+            key = "models" if subset == "all" else "models_random_subset"
+            metrics[key][name] = summarise(scores)
+        if name == "combined":
+            metrics["combined_thresholds"] = dict(zip(LABELS, map(float, model.thresholds_)))
+        print(f"test {name}: macro-F1 {metrics['models'][name]['macro']['f1']:.3f}")
+    run.write(metrics, {"models": list(MODELS), "combined": COMBINED, "n_boot": N_BOOT, "seed": SEED,
+                        "train": "gold train split", "thresholds": "tuned on gold dev split"},
+              {"scores": pd.concat(tables, ignore_index=True)})
+
+
+def run_cv(gold: pd.DataFrame, root: str, overwrite: bool) -> None:
+    run = RunDir(root, "classifier", "cv", overwrite=overwrite)
+    if run.done:
+        print("classifier/cv: done, skipped")
+        return
+    data = gold[gold["split"] != "test"]
+    Y = data[LABELS].to_numpy()
+    metrics: dict[str, Any] = {"n": len(data), "n_splits": 5, "models": {}}
+    tables = []
+    for name in ("cue_rules", "ngrams", "combined"):
+        P, _ = grouped_cross_val_predict(MODELS[name], data["text"].tolist(), Y, data["doc_id"].tolist(), n_splits=5)
+        scores = evaluate_predictions(Y, P, labels=LABELS, groups=data["doc_id"].to_numpy(), n_boot=N_BOOT,
+                                      random_state=SEED)
+        scores.insert(0, "model", name)
+        tables.append(scores)
+        metrics["models"][name] = summarise(scores)
+        print(f"cv {name}: macro-F1 {metrics['models'][name]['macro']['f1']:.3f}")
+    run.write(metrics, {"data": "gold train+dev", "folds": "GroupKFold(5) by document", "seed": SEED},
+              {"scores": pd.concat(tables, ignore_index=True)})
+
+
+def run_cross_corpus(gold: pd.DataFrame, root: str, overwrite: bool) -> None:
+    run = RunDir(root, "classifier", "cross_corpus", overwrite=overwrite)
+    if run.done:
+        print("classifier/cross_corpus: done, skipped")
+        return
+    tables = []
+    for name in ("cue_rules", "combined"):
+        table = cross_corpus(MODELS[name], gold, labels=LABELS)
+        table.insert(0, "model", name)
+        tables.append(table)
+    table = pd.concat(tables, ignore_index=True)
+    macro = table[table["label"] == "macro"]
+    metrics = {f"{r.model}:{r.held_out}": {"macro_f1": float(r.f1), "n_positive_labels": int(r.support)}
+               for r in macro.itertuples()}
+    print(macro[["model", "held_out", "f1"]].to_string(index=False))
+    run.write({"macro_f1_by_held_out_corpus": metrics}, {"min_sentences": 100, "seed": SEED}, {"scores": table})
+
+
+def run_learning_curve(gold: pd.DataFrame, root: str, overwrite: bool) -> None:
+    run = RunDir(root, "classifier", "learning_curve", overwrite=overwrite)
+    if run.done:
+        print("classifier/learning_curve: done, skipped")
+        return
+    train, test = gold[gold["split"] == "train"], gold[gold["split"] == "test"]
+    table = learning_curve(MODELS["combined"], train, test, labels=LABELS, random_state=SEED)
+    macro = table[table["label"] == "macro"]
+    print(macro.to_string(index=False))
+    run.write({"macro_f1_by_fraction": {str(r.fraction): float(r.f1) for r in macro.itertuples()}},
+              {"model": "combined", "thresholds": "internal 3-fold out-of-fold", "seed": SEED}, {"curve": table})
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--results", default="results")
+    parser.add_argument("--overwrite", action="store_true", help="re-run finished runs")
+    args = parser.parse_args()
+    gold = framing.load_gold()
+    run_test(gold, args.results, args.overwrite)
+    run_cv(gold, args.results, args.overwrite)
+    run_cross_corpus(gold, args.results, args.overwrite)
+    run_learning_curve(gold, args.results, args.overwrite)
+
+
+if __name__ == "__main__":
+    main()

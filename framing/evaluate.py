@@ -1,0 +1,240 @@
+"""Evaluation: per-label precision, recall and F1 with document-cluster bootstrap CIs,
+grouped cross-validation, cross-corpus evaluation, learning curves, segmentation F1.
+
+All functions take plain arrays or tidy DataFrames and return tidy DataFrames; the
+experiment scripts in ``experiments/`` write them to results files.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.model_selection import GroupKFold
+
+from .model import label_matrix
+
+__all__ = [
+    "prf",
+    "evaluate_predictions",
+    "cluster_bootstrap",
+    "grouped_cross_val_predict",
+    "cross_corpus",
+    "learning_curve",
+    "boundary_f1",
+]
+
+
+def prf(y_true: np.ndarray, y_pred: np.ndarray, weight: np.ndarray | None = None) -> tuple[float, float, float]:
+    """Precision, recall and F1 of one binary label (0 where undefined)."""
+    w = np.ones(len(y_true)) if weight is None else np.asarray(weight, dtype=float)
+    t, p = np.asarray(y_true).astype(bool), np.asarray(y_pred).astype(bool)
+    tp = float(w[t & p].sum())
+    fp = float(w[~t & p].sum())
+    fn = float(w[t & ~p].sum())
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 0.0
+    return precision, recall, f1
+
+
+def _scores(Y: np.ndarray, P: np.ndarray) -> np.ndarray:
+    """Rows: labels then macro; columns: precision, recall, f1."""
+    rows = [prf(Y[:, j], P[:, j]) for j in range(Y.shape[1])]
+    arr = np.array(rows)
+    return np.vstack([arr, arr.mean(axis=0)])
+
+
+def cluster_bootstrap(
+    Y: np.ndarray,
+    P: np.ndarray,
+    groups: Sequence[Any] | None = None,
+    *,
+    n_boot: int = 1000,
+    random_state: int = 0,
+) -> np.ndarray:
+    """Bootstrap distribution of per-label and macro precision/recall/F1.
+
+    Resamples whole clusters (documents) with replacement when ``groups`` is given,
+    since sentences of one document are not independent; otherwise sentences.
+
+    Returns
+    -------
+    ndarray of shape (n_boot, n_labels + 1, 3)
+    """
+    rng = np.random.default_rng(random_state)
+    if groups is None:
+        groups = np.arange(len(Y))
+    codes, uniques = pd.factorize(pd.Series(list(groups), dtype=object))
+    members = [np.flatnonzero(codes == g) for g in range(len(uniques))]
+    out = np.empty((n_boot, Y.shape[1] + 1, 3))
+    for b in range(n_boot):
+        pick = rng.integers(0, len(members), len(members))
+        idx = np.concatenate([members[g] for g in pick]) if len(pick) else np.array([], dtype=int)
+        out[b] = _scores(Y[idx], P[idx])
+    return out
+
+
+def evaluate_predictions(
+    Y_true: Any,
+    Y_pred: Any,
+    *,
+    labels: Sequence[str] | None = None,
+    groups: Sequence[Any] | None = None,
+    n_boot: int = 1000,
+    ci: float = 0.95,
+    random_state: int = 0,
+) -> pd.DataFrame:
+    """Per-label and macro precision, recall, F1 with bootstrap confidence intervals.
+
+    Parameters
+    ----------
+    Y_true, Y_pred : array-like (n, k) or label lists
+        Gold and predicted labels.
+    labels : sequence of str, optional
+        Label names (see :func:`framing.model.label_matrix`).
+    groups : sequence, optional
+        Cluster (document) id per row, for the cluster bootstrap.
+    n_boot : int, default 1000
+        Bootstrap replicates (0 for none).
+    ci : float, default 0.95
+        Confidence level of the percentile intervals.
+    random_state : int, default 0
+        Seed of the bootstrap.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per label plus ``macro``: ``label, support, precision, recall, f1,
+        precision_lo, precision_hi, recall_lo, recall_hi, f1_lo, f1_hi``.
+
+    Examples
+    --------
+    >>> from framing.evaluate import evaluate_predictions
+    >>> t = [[1, 0], [0, 1], [1, 1], [0, 0]]
+    >>> p = [[1, 0], [0, 0], [1, 1], [0, 0]]
+    >>> evaluate_predictions(t, p, labels=["a", "b"], n_boot=0)[["label", "f1"]].round(3)
+       label     f1
+    0      a  1.000
+    1      b  0.667
+    2  macro  0.833
+    """
+    Y, names = label_matrix(Y_true, labels)
+    P, _ = label_matrix(Y_pred, names)
+    if Y.shape != P.shape:
+        raise ValueError(f"Y_true has shape {Y.shape} but Y_pred has shape {P.shape}")
+    point = _scores(Y, P)
+    rows = []
+    dist = cluster_bootstrap(Y, P, groups, n_boot=n_boot, random_state=random_state) if n_boot else None
+    lo_q, hi_q = (1 - ci) / 2 * 100, (1 + ci) / 2 * 100
+    for j, name in enumerate([*names, "macro"]):
+        row: dict[str, Any] = {
+            "label": name,
+            "support": int(Y[:, j].sum()) if j < len(names) else int(Y.sum()),
+            "precision": point[j, 0], "recall": point[j, 1], "f1": point[j, 2],
+        }
+        for m, metric in enumerate(("precision", "recall", "f1")):
+            if dist is not None:
+                row[f"{metric}_lo"] = float(np.percentile(dist[:, j, m], lo_q))
+                row[f"{metric}_hi"] = float(np.percentile(dist[:, j, m], hi_q))
+            else:
+                row[f"{metric}_lo"] = row[f"{metric}_hi"] = float("nan")
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def grouped_cross_val_predict(
+    make_model: Callable[[], Any],
+    texts: Sequence[str],
+    Y: np.ndarray,
+    groups: Sequence[Any],
+    *,
+    n_splits: int = 5,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Out-of-fold predictions with document-grouped folds.
+
+    Returns ``(predictions, fold_of_row)``.
+    """
+    texts = list(texts)
+    P = np.zeros_like(Y)
+    fold = np.full(len(texts), -1)
+    for k, (train, test) in enumerate(GroupKFold(n_splits=n_splits).split(texts, Y, groups)):
+        model = make_model().fit([texts[i] for i in train], Y[train])
+        P[test] = model.predict([texts[i] for i in test])
+        fold[test] = k
+    return P, fold
+
+
+def cross_corpus(
+    make_model: Callable[[], Any],
+    frame: pd.DataFrame,
+    *,
+    labels: Sequence[str],
+    corpus_column: str = "corpus",
+    text_column: str = "text",
+    min_sentences: int = 100,
+) -> pd.DataFrame:
+    """Train without corpus X, test on X, for each corpus with enough sentences.
+
+    Returns a tidy DataFrame ``held_out, label, support, precision, recall, f1``.
+    """
+    out = []
+    for corpus in sorted(frame[corpus_column].unique()):
+        test = frame[frame[corpus_column] == corpus]
+        if len(test) < min_sentences:
+            continue
+        train = frame[frame[corpus_column] != corpus]
+        model = make_model().fit(train[text_column].tolist(), train[list(labels)].to_numpy())
+        P = model.predict(test[text_column].tolist())
+        res = evaluate_predictions(test[list(labels)].to_numpy(), P, labels=labels, n_boot=0)
+        res.insert(0, "held_out", corpus)
+        out.append(res[["held_out", "label", "support", "precision", "recall", "f1"]])
+    return pd.concat(out, ignore_index=True)
+
+
+def learning_curve(
+    make_model: Callable[[], Any],
+    train: pd.DataFrame,
+    test: pd.DataFrame,
+    *,
+    labels: Sequence[str],
+    fractions: Sequence[float] = (0.1, 0.25, 0.5, 0.75, 1.0),
+    group_column: str = "doc_id",
+    text_column: str = "text",
+    random_state: int = 0,
+) -> pd.DataFrame:
+    """Test-set F1 when training on growing fractions of the training documents.
+
+    Returns a tidy DataFrame ``fraction, n_train, label, f1``.
+    """
+    rng = np.random.default_rng(random_state)
+    docs = np.array(sorted(train[group_column].astype(str).unique()))
+    order = docs[rng.permutation(len(docs))]
+    rows = []
+    for frac in fractions:
+        keep = set(order[: max(1, int(round(frac * len(docs))))])
+        part = train[train[group_column].astype(str).isin(keep)]
+        model = make_model().fit(part[text_column].tolist(), part[list(labels)].to_numpy())
+        res = evaluate_predictions(test[list(labels)].to_numpy(), model.predict(test[text_column].tolist()),
+                                   labels=labels, n_boot=0)
+        for r in res.itertuples():
+            rows.append({"fraction": frac, "n_train": len(part), "label": r.label, "f1": r.f1})
+    return pd.DataFrame(rows)
+
+
+def boundary_f1(gold_ends: Sequence[int], predicted_ends: Sequence[int]) -> tuple[float, float, float]:
+    """Precision, recall, F1 of sentence-end offsets (each end is a boundary).
+
+    Examples
+    --------
+    >>> from framing.evaluate import boundary_f1
+    >>> boundary_f1([10, 20, 30], [10, 30, 25])
+    (0.6666666666666666, 0.6666666666666666, 0.6666666666666666)
+    """
+    g, p = set(gold_ends), set(predicted_ends)
+    tp = len(g & p)
+    precision = tp / len(p) if p else 0.0
+    recall = tp / len(g) if g else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
