@@ -136,6 +136,14 @@ class CueDetector:
         lexicon = {t: list(LEXICONS[t]) + list(self.extra.get(t, ())) for t in _ORDER}
         self._regex = re.compile(r"(?<![\w-])(?:" + _dispatch(lexicon) + r")(?![\w])", re.IGNORECASE)
 
+    # The compiled pattern is rebuilt from the parameters on load, so a saved model
+    # (skops) stores only plain data.
+    def __getstate__(self) -> dict[str, object]:
+        return {"extra": self.extra, "scare_quote_max_words": self.scare_quote_max_words}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__init__(state["extra"], scare_quote_max_words=state["scare_quote_max_words"])  # type: ignore[misc, arg-type]
+
     def detect(self, text: str) -> list[Cue]:
         """Return the cue spans of one passage, sorted by start offset."""
         if not isinstance(text, str):

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from .cues import CUE_TYPES, CueDetector
+from .cues import CUE_TYPES, Cue, CueDetector
 
 __all__ = ["CueFeatures", "as_texts", "CUE_FEATURE_NAMES"]
 
@@ -92,6 +92,10 @@ class CueFeatures(TransformerMixin, BaseEstimator):
         return np.array(CUE_FEATURE_NAMES, dtype=object)
 
     def transform(self, X: Any) -> np.ndarray:
+        return self.transform_with_cues(X)[0]
+
+    def transform_with_cues(self, X: Any) -> tuple[np.ndarray, list[list[Cue]]]:
+        """Like :meth:`transform`, and also return each passage's cue spans (one detection pass)."""
         texts = as_texts(X)
         det = getattr(self, "detector_", None)
         if det is None:
@@ -100,9 +104,12 @@ class CueFeatures(TransformerMixin, BaseEstimator):
             raise NotFittedError("CueFeatures is not fitted yet; call fit first")
         n_types = len(CUE_TYPES)
         out = np.zeros((len(texts), len(CUE_FEATURE_NAMES)), dtype=np.float64)
+        all_cues = []
         for row, text in enumerate(texts):
             counts = out[row]
-            for cue in det.detect(text):
+            cues = det.detect(text)
+            all_cues.append(cues)
+            for cue in cues:
                 counts[_INDEX[cue.cue_type]] += 1
             has = {t: counts[i] > 0 for t, i in _INDEX.items()}
             distanced = any(has[t] for t in _DISTANCE)
@@ -118,4 +125,4 @@ class CueFeatures(TransformerMixin, BaseEstimator):
                 has["speculation"] or has["purpose"],
                 has["denial"] and has["state_actor"],
             )
-        return out
+        return out, all_cues

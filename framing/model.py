@@ -227,12 +227,17 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
         return sp.hstack(blocks, format="csr")
 
     def _features(self, texts: list[str]) -> sp.csr_matrix:
+        return self._features_and_cues(texts)[0]
+
+    def _features_and_cues(self, texts: list[str]) -> tuple[sp.csr_matrix, list[list[Any]] | None]:
         blocks = []
+        cues = None
         if self.vectorizer_ is not None:
             blocks.append(self.vectorizer_.transform(texts))
         if self.cue_features_ is not None:
-            blocks.append(sp.csr_matrix(self.cue_features_.transform(texts) * self.cue_weight))
-        return sp.hstack(blocks, format="csr")
+            dense, cues = self.cue_features_.transform_with_cues(texts)
+            blocks.append(sp.csr_matrix(dense * self.cue_weight))
+        return sp.hstack(blocks, format="csr"), cues
 
     def _new_lr(self) -> LogisticRegression:
         return LogisticRegression(C=self.C, class_weight=self.class_weight, solver="liblinear",
@@ -321,6 +326,39 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
     def predict(self, X: Any) -> np.ndarray:
         """0/1 label matrix, shape (n_samples, n_labels), columns ``classes_``."""
         return (self.predict_proba(X) >= self.thresholds_).astype(int)
+
+    def predict_with_evidence(self, X: Any) -> tuple[np.ndarray, np.ndarray, list[list[dict[str, Any]]]]:
+        """Predict labels and probabilities, and return the evidence for each passage.
+
+        Returns
+        -------
+        labels : ndarray (n, k)
+        proba : ndarray (n, k)
+        evidence : list of list of dict
+            Per passage, the cue spans (``start, end, cue_type, match, label``) that are
+            evidence for a predicted label. Cues are detected once, for features and
+            evidence alike.
+        """
+        check_is_fitted(self, "estimators_")
+        texts = as_texts(X)
+        k = len(self.classes_)
+        if not texts:
+            return np.zeros((0, k), dtype=int), np.zeros((0, k)), []
+        F, cues = self._features_and_cues(texts)
+        proba = self._proba(self.estimators_, F)
+        labels = (proba >= self.thresholds_).astype(int)
+        if cues is None:
+            detector = CueDetector(self.extra_lexicon)
+            cues = [detector.detect(t) for t in texts]
+        evidence = []
+        for i, row_cues in enumerate(cues):
+            items = []
+            for j in np.flatnonzero(labels[i]):
+                label = str(self.classes_[j])
+                wanted = LABEL_CUES.get(label)
+                items += [{**c._asdict(), "label": label} for c in row_cues if wanted is None or c.cue_type in wanted]
+            evidence.append(items)
+        return labels, proba, evidence
 
     def score(self, X: Any, y: Any, sample_weight: Any = None) -> float:
         """Macro-averaged F1 over labels (the model-selection metric)."""
@@ -434,9 +472,6 @@ def _trusted() -> list[str]:
         "framing.model.FramingClassifier",
         "framing.features.CueFeatures",
         "framing.cues.CueDetector",
-        "re.Pattern",
-        "re._compile",
-        "builtins.frozenset",
         "sklearn.feature_extraction.text.TfidfVectorizer",
         "sklearn.feature_extraction.text.TfidfTransformer",
         "sklearn.linear_model._logistic.LogisticRegression",
@@ -463,7 +498,9 @@ def save_model(model: BaseEstimator, path: str | Path, *, card: Mapping[str, Any
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    sio.dump(model, path)
+    import zipfile
+
+    sio.dump(model, path, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
     if card is not None:
         path.with_suffix(".json").write_text(json.dumps(card, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return path

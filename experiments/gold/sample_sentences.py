@@ -45,6 +45,14 @@ POOL_DOCS = {
 ALLSIDES_TOPICS = {"terrorism", "national_security", "russia", "middle_east"}
 
 RANDOM_QUOTA = {"tehran_times": 380, "semeval2023_en": 260, "allsides": 320, "basil": 160, "dailymail_2020": 130}
+# Round 2 (after the first model's learning curve was still rising): more of everything,
+# weighted towards the weakest label, state_claim_uncritical.
+ROUND2_RANDOM_QUOTA = {"tehran_times": 330, "semeval2023_en": 230, "allsides": 280, "basil": 120, "dailymail_2020": 120}
+ROUND2_SEARCH_QUOTA = {
+    "state_claim_uncritical": {"tehran_times": 380, "semeval2023_en": 200, "allsides": 120, "dailymail_2020": 60},
+    "hedged_attribution": {"tehran_times": 60, "semeval2023_en": 90, "allsides": 150, "dailymail_2020": 80, "basil": 40},
+    "speculative_motive": {"tehran_times": 150, "semeval2023_en": 100, "allsides": 170, "dailymail_2020": 40, "basil": 40},
+}
 
 STATE = (r"(ministry|minister|ministers|police|army|military|armed forces|FSB|IRGC|Revolutionary Guard\w*|"
          r"intelligence|security service\w*|prosecutor\w*|spokes(?:man|woman|person)|Kremlin|Pentagon|"
@@ -106,22 +114,34 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--random-state", type=int, default=20261123)
     parser.add_argument("--batches", type=int, default=6)
+    parser.add_argument("--round", type=int, default=1, choices=(1, 2),
+                        help="round 2 draws new sentences, excluding every sentence of round 1")
     args = parser.parse_args()
-    rng = np.random.default_rng(args.random_state)
+    rng = np.random.default_rng(args.random_state + (args.round - 1))
+    suffix, prefix = ("", "x") if args.round == 1 else (f"_r{args.round}", "y")
+    random_quota = RANDOM_QUOTA if args.round == 1 else ROUND2_RANDOM_QUOTA
+    search_quota = {k: v[1] for k, v in SEARCHES.items()} if args.round == 1 else ROUND2_SEARCH_QUOTA
+    earlier: set[tuple[str, str, int]] = set()
+    earlier_text: set[str] = set()
+    if args.round > 1:
+        for rec in framing.corpus.iter_jsonl(OUT / "sample.jsonl"):
+            earlier.add((rec["corpus"], rec["doc_id"], rec["start"]))
+            earlier_text.add(rec["sha1"])
 
     pools = {name: pool_passages(name) for name in POOL_DOCS}
     chosen: dict[tuple[str, str, int], str] = {}  # (corpus, doc_id, start) -> sampling
 
     def take(frame: pd.DataFrame, n: int, label: str) -> None:
-        frame = frame[~frame.apply(lambda r: (r.corpus, r.doc_id, r.start) in chosen, axis=1)]
+        frame = frame[~frame.apply(lambda r: (r.corpus, r.doc_id, r.start) in chosen or
+                                   (r.corpus, r.doc_id, r.start) in earlier, axis=1)]
         idx = rng.permutation(len(frame))[:n]
         for r in frame.iloc[np.sort(idx)].itertuples():
             chosen[(r.corpus, r.doc_id, r.start)] = label
 
-    for name, n in RANDOM_QUOTA.items():
+    for name, n in random_quota.items():
         take(pools[name], n, f"random:{name}")
-    for label, (pattern, quotas) in SEARCHES.items():
-        for name, n in quotas.items():
+    for label, (pattern, _) in SEARCHES.items():
+        for name, n in search_quota[label].items():
             frame = pools[name]
             take(frame[frame["text"].str.contains(pattern)], n, f"search:{label}")
     # forced confessions are rare: every sentence that names a confession together with a
@@ -157,20 +177,24 @@ def main() -> None:
     sample["sampling"] = [chosen[k] for k in keys]
     # exact duplicate sentences (wire copy) are read once
     sample = sample.drop_duplicates("text").reset_index(drop=True)
-    sample = sample.iloc[rng.permutation(len(sample))].reset_index(drop=True)
-    sample["item_id"] = [f"x{i:05d}" for i in range(len(sample))]
     sample["sha1"] = sample["text"].map(sha1)
+    sample = sample[~sample["sha1"].isin(earlier_text)].reset_index(drop=True)
+    sample = sample.iloc[rng.permutation(len(sample))].reset_index(drop=True)
+    sample["item_id"] = [f"{prefix}{i:05d}" for i in range(len(sample))]
 
     OUT.mkdir(parents=True, exist_ok=True)
     cols = ["item_id", "corpus", "doc_id", "start", "end", "sha1", "sampling"]
-    sample[cols].to_json(OUT / "sample.jsonl", orient="records", lines=True, force_ascii=False)
+    sample[cols].to_json(OUT / f"sample{suffix}.jsonl", orient="records", lines=True, force_ascii=False)
     batch_dir = OUT / "batches"
     batch_dir.mkdir(exist_ok=True)
     for b, part in enumerate(np.array_split(np.arange(len(sample)), args.batches)):
-        with open(batch_dir / f"batch_{b + 1}.jsonl", "w", encoding="utf-8") as fh:
+        with open(batch_dir / f"batch{suffix}_{b + 1}.jsonl", "w", encoding="utf-8") as fh:
             for r in sample.iloc[part].itertuples():
                 fh.write(json.dumps({"id": r.item_id, "before": _clip(r.before), "sentence": r.text,
                                      "after": _clip(r.after)}, ensure_ascii=False) + "\n")
+    if args.round > 1:  # the agreement study is done once, on round 1
+        print(sample["sampling"].value_counts().to_string())
+        return
     # agreement subset: a uniform random 300 of the external sample, for the blind second pass
     agree = sample.iloc[np.sort(rng.permutation(len(sample))[:300])]
     agree = agree.iloc[rng.permutation(len(agree))]

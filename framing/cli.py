@@ -1,0 +1,326 @@
+"""The ``framing`` command line: a thin layer over the public API.
+
+Exit codes: 0 success, 2 usage error, 3 bad input data, 4 missing file or corpus,
+1 anything unexpected.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from . import __version__
+from .columns import LABEL_NAMES, LABELS, TEXT
+from .errors import DataError, MissingDataError
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_DATA, EXIT_MISSING = 0, 1, 2, 3, 4
+
+
+def _read_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("input", help="a .jsonl[.gz], .csv, .parquet file, a folder of .txt files, or a saved HF dataset")
+    p.add_argument("--format", choices=("jsonl", "csv", "parquet", "txt", "hf"), help="override the format guessed from the suffix")
+    p.add_argument("--text-column", default=None, help="name of the column holding the text (default: text)")
+    p.add_argument("--id-column", default=None, help="name of the column holding the document id (default: doc_id)")
+    p.add_argument("--errors", choices=("raise", "coerce"), default="raise",
+                   help="bad rows: stop with an error (default) or repair them and warn")
+
+
+def _read(args: argparse.Namespace) -> pd.DataFrame:
+    from .corpus import read_corpus
+
+    columns = {}
+    if args.text_column:
+        columns[args.text_column] = TEXT
+    if args.id_column:
+        columns[args.id_column] = "doc_id"
+    return read_corpus(args.input, format=args.format, columns=columns or None, errors=args.errors)
+
+
+def _read_table(path: str) -> pd.DataFrame:
+    """Read a labelled or passage table (CSV/JSONL/Parquet) as is."""
+    p = Path(path)
+    if not p.exists():
+        raise MissingDataError(f"{p}: no such file")
+    suffixes = [s.lower() for s in p.suffixes]
+    if ".csv" in suffixes:
+        return pd.read_csv(p, keep_default_na=False, na_values=[""])
+    if ".parquet" in suffixes:
+        return pd.read_parquet(p)
+    if ".jsonl" in suffixes or ".json" in suffixes:
+        return pd.read_json(p, lines=True, dtype=False)
+    raise DataError("unknown table format; use .csv, .jsonl or .parquet", path=p)
+
+
+def _labels_from_table(frame: pd.DataFrame, label_names: list[str] | None, label_column: str, path: str) -> tuple[Any, list[str]]:
+    from .model import label_matrix
+
+    if label_names and all(n in frame.columns for n in label_names):
+        return frame[label_names].astype(int).to_numpy(), label_names
+    if label_column not in frame.columns:
+        want = label_names or list(LABEL_NAMES)
+        raise DataError(f"no label column {label_column!r} and not all of the label columns {want}",
+                        path=path, field=label_column)
+    lists = []
+    for i, value in enumerate(frame[label_column].tolist(), start=1):
+        if isinstance(value, (list, tuple)):
+            lists.append([str(v) for v in value])
+        elif value is None or (isinstance(value, float) and pd.isna(value)) or value == "":
+            lists.append([])
+        elif isinstance(value, str):
+            value = value.strip()
+            if value.startswith("["):
+                try:
+                    lists.append([str(v) for v in json.loads(value)])
+                except json.JSONDecodeError:
+                    raise DataError("labels are not a valid JSON list", path=path, row=i, field=label_column) from None
+            else:
+                lists.append([v.strip() for v in value.split(";") if v.strip()])
+        else:
+            raise DataError(f"labels must be a list or a ';'-separated string, not {type(value).__name__}",
+                            path=path, row=i, field=label_column)
+    found = {v for row in lists for v in row}
+    if label_names:
+        names = label_names
+    elif found <= set(LABEL_NAMES):
+        names = list(LABEL_NAMES)
+    else:
+        names = sorted(found)
+    return label_matrix(lists, names)
+
+
+# ---------------------------------------------------------------- commands
+
+
+def cmd_corpus_info(args: argparse.Namespace) -> int:
+    from .segment import segment
+
+    docs = _read(args)
+    info: dict[str, Any] = {
+        "documents": len(docs),
+        "characters": int(docs[TEXT].str.len().sum()),
+        "empty_texts": int((docs[TEXT].str.strip() == "").sum()),
+        "outlets": docs["outlet"].value_counts(dropna=False).head(args.top).to_dict(),
+        "events": int(docs["event_id"].nunique()),
+        "dates": [docs["date"].dropna().min(), docs["date"].dropna().max()] if docs["date"].notna().any() else None,
+    }
+    if args.sentences:
+        info["sentences"] = len(segment(docs, progress=not args.quiet))
+    info["outlets"] = {str(k): int(v) for k, v in info["outlets"].items()}
+    if args.json:
+        print(json.dumps(info, indent=2, default=str))
+    else:
+        for key, value in info.items():
+            print(f"{key:>12}: {value}")
+    return EXIT_OK
+
+
+def cmd_segment(args: argparse.Namespace) -> int:
+    from .pipeline import write_table
+    from .segment import segment
+
+    docs = _read(args)
+    passages = segment(docs, unit=args.unit, progress=not args.quiet)
+    write_table(passages, args.output)
+    print(f"{len(docs)} documents -> {len(passages)} {args.unit}s -> {args.output}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _model(path: str | None) -> Any:
+    from .model import load_model, load_pretrained
+
+    return load_pretrained() if path is None else load_model(path)
+
+
+def cmd_label(args: argparse.Namespace) -> int:
+    from tqdm.auto import tqdm
+
+    from .pipeline import TableWriter, iter_labelled
+    from .segment import iter_passages
+
+    model = _model(args.model)
+    if args.passages:
+        frame = _read_table(args.input) if Path(args.input).is_file() and not args.format else None
+        if frame is None:
+            frame = _read(args)
+        if args.text_column and args.text_column in frame.columns:
+            frame = frame.rename(columns={args.text_column: TEXT})
+        if TEXT not in frame.columns:
+            raise DataError(f"no text column; the table has {list(frame.columns)} (use --text-column)",
+                            path=args.input, field=TEXT)
+        records: Any = frame.to_dict("records")
+        total = len(frame)
+    else:
+        docs = _read(args)
+        records = iter_passages(docs, unit=args.unit)
+        total = None
+    n = 0
+    with TableWriter(args.output) as writer, tqdm(total=total, unit="passage", disable=args.quiet, desc="labelling") as bar:
+        for batch in iter_labelled(records, model, batch_size=args.batch_size, evidence=not args.no_evidence):
+            writer.write(batch)
+            n += len(batch)
+            bar.update(len(batch))
+    print(f"{n} passages labelled -> {args.output}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from .model import FramingClassifier, save_model
+
+    frame = _read_table(args.input)
+    if args.text_column not in frame.columns:
+        raise DataError(f"no text column {args.text_column!r}", path=args.input, field=args.text_column)
+    label_names = [s.strip() for s in args.labels.split(",")] if args.labels else None
+    Y, names = _labels_from_table(frame, label_names, args.label_column, args.input)
+    dev = None
+    if args.dev:
+        dev_frame = _read_table(args.dev)
+        dev = (dev_frame[args.text_column].tolist(), _labels_from_table(dev_frame, names, args.label_column, args.dev)[0])
+    clf = FramingClassifier(labels=names, random_state=args.random_state, use_cues=not args.no_cues)
+    clf.fit(frame[args.text_column].tolist(), Y, dev=dev)
+    card = {"labels": names, "n_train": len(frame), "thresholds": dict(zip(names, map(float, clf.thresholds_))),
+            "trained_on": str(args.input), "dev": str(args.dev) if args.dev else None}
+    save_model(clf, args.output, card=card)
+    print(f"trained on {len(frame)} passages, labels {names} -> {args.output}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from .evaluate import evaluate_predictions
+
+    model = _model(args.model)
+    frame = _read_table(args.input)
+    if args.text_column not in frame.columns:
+        raise DataError(f"no text column {args.text_column!r}", path=args.input, field=args.text_column)
+    names = [str(c) for c in model.classes_]
+    Y, _ = _labels_from_table(frame, names, args.label_column, args.input)
+    P = model.predict(frame[args.text_column].tolist())
+    groups = frame["doc_id"].tolist() if "doc_id" in frame.columns else None
+    scores = evaluate_predictions(Y, P, labels=names, groups=groups, n_boot=args.n_boot, random_state=0)
+    if args.output:
+        Path(args.output).write_text(scores.to_json(orient="records", indent=2) + "\n")
+    print(scores[["label", "support", "precision", "recall", "f1", "f1_lo", "f1_hi"]].round(3).to_string(index=False))
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from .corpus import load_demo_corpus
+    from .pipeline import label_documents
+    from .report import write_report
+
+    docs = load_demo_corpus()
+    labelled = label_documents(docs)
+    out = write_report(labelled, args.output, title="framing demo: 2025 reporting on Russia-Azerbaijan relations")
+    print(f"{len(docs)} documents, {len(labelled)} sentences labelled -> {out}/index.html", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from .report import write_report
+
+    frame = _read_table(args.input)
+    missing = [c for c in LABEL_NAMES if c not in frame.columns]
+    if missing:
+        raise DataError(f"not a labelled table (missing {missing}); run 'framing label' first", path=args.input)
+    out = write_report(frame, args.output, title=args.title)
+    print(f"report -> {out}/index.html", file=sys.stderr)
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------- parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="framing",
+        description="Framing analysis of news passages: segment, label with evidence, train, evaluate, report.",
+        epilog="Exit codes: 0 ok, 2 usage error, 3 bad input data, 4 missing file or corpus.",
+    )
+    parser.add_argument("--version", action="version", version=f"framing {__version__}")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    corpus = sub.add_parser("corpus", help="inspect a corpus")
+    corpus_sub = corpus.add_subparsers(dest="corpus_command", metavar="SUBCOMMAND")
+    info = corpus_sub.add_parser("info", help="documents, outlets, dates, events of a corpus")
+    _read_args(info)
+    info.add_argument("--sentences", action="store_true", help="also count sentences (segments the corpus)")
+    info.add_argument("--top", type=int, default=10, help="outlets to list")
+    info.add_argument("--json", action="store_true", help="print JSON")
+    info.set_defaults(func=cmd_corpus_info)
+
+    seg = sub.add_parser("segment", help="split documents into passages with character offsets")
+    _read_args(seg)
+    seg.add_argument("-o", "--output", required=True, help="output .csv, .jsonl or .parquet")
+    seg.add_argument("--unit", choices=("sentence", "paragraph"), default="sentence")
+    seg.set_defaults(func=cmd_segment)
+
+    lab = sub.add_parser("label", help="label documents (segmenting them) or passages with framing categories")
+    _read_args(lab)
+    lab.add_argument("-o", "--output", required=True, help="output .csv, .jsonl or .parquet (one row per passage)")
+    lab.add_argument("--passages", action="store_true", help="the input is already segmented: one passage per row")
+    lab.add_argument("--unit", choices=("sentence", "paragraph"), default="sentence")
+    lab.add_argument("--model", help="a .skops model from 'framing train' (default: the shipped model)")
+    lab.add_argument("--batch-size", type=int, default=4096)
+    lab.add_argument("--no-evidence", action="store_true", help="skip the evidence column")
+    lab.set_defaults(func=cmd_label)
+
+    tr = sub.add_parser("train", help="train a classifier on your own annotations")
+    tr.add_argument("input", help="a .csv/.jsonl/.parquet table with a text column and labels")
+    tr.add_argument("-o", "--output", required=True, help="model file to write (.skops)")
+    tr.add_argument("--labels", help="comma-separated label names (default: the codebook's four, or those found)")
+    tr.add_argument("--label-column", default=LABELS,
+                    help="column with a list or ';'-separated labels (used unless one 0/1 column per label exists)")
+    tr.add_argument("--text-column", default=TEXT)
+    tr.add_argument("--dev", help="a held-out table for threshold tuning")
+    tr.add_argument("--no-cues", action="store_true", help="n-grams only (for label sets the cues do not fit)")
+    tr.add_argument("--random-state", type=int, default=0)
+    tr.set_defaults(func=cmd_train)
+
+    ev = sub.add_parser("evaluate", help="score a model on labelled data (P/R/F1 with bootstrap CIs)")
+    ev.add_argument("input", help="a labelled .csv/.jsonl/.parquet table")
+    ev.add_argument("--model", help="a .skops model (default: the shipped model)")
+    ev.add_argument("--label-column", default=LABELS)
+    ev.add_argument("--text-column", default=TEXT)
+    ev.add_argument("--n-boot", type=int, default=1000)
+    ev.add_argument("-o", "--output", help="write the scores as JSON")
+    ev.set_defaults(func=cmd_evaluate)
+
+    rep = sub.add_parser("report", help="write an HTML/Markdown report from a labelled table")
+    rep.add_argument("input", help="output of 'framing label'")
+    rep.add_argument("-o", "--output", required=True, help="report folder")
+    rep.add_argument("--title", default="Framing report")
+    rep.set_defaults(func=cmd_report)
+
+    demo = sub.add_parser("demo", help="label the bundled corpus and write a report")
+    demo.add_argument("-o", "--output", default="reports/demo", help="report folder")
+    demo.set_defaults(func=cmd_demo)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        (parser if args.command != "corpus" else parser._subparsers._group_actions[0].choices["corpus"]).print_help(sys.stderr)  # type: ignore[union-attr]
+        return EXIT_USAGE
+    for name in ("quiet",):
+        setattr(args, name, getattr(args, name, False))
+    try:
+        return int(args.func(args))
+    except MissingDataError as exc:
+        print(f"framing: error: {exc}", file=sys.stderr)
+        return EXIT_MISSING
+    except (DataError, UnicodeDecodeError) as exc:
+        print(f"framing: error: {exc}", file=sys.stderr)
+        return EXIT_DATA
+    except KeyboardInterrupt:  # pragma: no cover
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
