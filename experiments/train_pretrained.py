@@ -64,7 +64,7 @@ def model_card(results: Path, gold: pd.DataFrame, thresholds: dict[str, float]) 
         f"({', '.join(sorted(train['corpus'].unique()))}), labelled by reading against the codebook",
         "(`data/annotations/README.md`). Positives in train: "
         + ", ".join(f"{x} {int(train[x].sum())}" for x in LABELS) + ".",
-        f"Thresholds: " + ", ".join(f"{k} {v:.3f}" for k, v in thresholds.items()) + ".",
+        "Thresholds: " + ", ".join(f"{k} {thresholds[k]:.3f}" for k in LABELS) + ".",
         "",
         "## Metrics",
         f"On the fixed gold test split ({test['n_test']} sentences; 95 % CIs from a document-cluster bootstrap,",
@@ -120,8 +120,17 @@ def model_card(results: Path, gold: pd.DataFrame, thresholds: dict[str, float]) 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--results", default=str(ROOT / "results"))
+    parser.add_argument("--check-card", action="store_true",
+                        help="only check that MODEL_CARD.md matches the results files and the saved model")
     args = parser.parse_args()
     gold = framing.load_gold()
+    if args.check_card:
+        saved = json.loads(PRETRAINED_PATH.with_suffix(".json").read_text())
+        expected = model_card(Path(args.results), gold, saved["thresholds"])
+        if (PRETRAINED_PATH.parent / "MODEL_CARD.md").read_text() != expected:
+            raise SystemExit("MODEL_CARD.md is stale: run experiments/train_pretrained.py")
+        print("model card up to date")
+        return
     train, dev = gold[gold["split"] == "train"], gold[gold["split"] == "dev"]
     clf = FramingClassifier(**CONFIG).fit(train["text"].tolist(), train[LABELS].to_numpy(),
                                           dev=(dev["text"].tolist(), dev[LABELS].to_numpy()))

@@ -155,8 +155,15 @@ def cmd_label(args: argparse.Namespace) -> int:
         records: Any = frame.to_dict("records")
         total = len(frame)
     else:
-        docs = _read(args)
-        records = iter_passages(docs, unit=args.unit)
+        from .corpus import iter_corpus
+
+        columns = {}
+        if args.text_column:
+            columns[args.text_column] = TEXT
+        if args.id_column:
+            columns[args.id_column] = "doc_id"
+        chunks = iter_corpus(args.input, format=args.format, columns=columns or None, errors=args.errors)
+        records = (p for chunk in chunks for p in iter_passages(chunk, unit=args.unit))
         total = None
     n = 0
     with TableWriter(args.output) as writer, tqdm(total=total, unit="passage", disable=args.quiet, desc="labelling") as bar:

@@ -76,7 +76,7 @@ class CueFeatures(TransformerMixin, BaseEstimator):
     >>> from framing.features import CueFeatures
     >>> X = CueFeatures().fit_transform(["The ministry claimed the plot was foreign."])
     >>> X.shape
-    (1, 24)
+    (1, 22)
     """
 
     def __init__(self, extra_lexicon: Mapping[str, Sequence[str]] | None = None) -> None:

@@ -46,9 +46,10 @@ def plot_learning_curve(curve: pd.DataFrame, *, ax: Any = None) -> Any:
     """
     import seaborn as sns
 
-    ax = _axes(ax, (6, 4))
+    ax = _axes(ax, (8, 4))
     sns.lineplot(data=curve, x="n_train", y="f1", hue="label", marker="o", ax=ax)
     ax.set_xlabel("training sentences")
     ax.set_ylabel("test F1")
     ax.set_ylim(0, 1)
+    ax.legend(title="label", fontsize="small", bbox_to_anchor=(1.02, 1), loc="upper left")
     return ax

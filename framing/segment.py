@@ -98,7 +98,12 @@ def save_punkt_params(data: dict[str, Any], path: Path) -> None:
 
 @lru_cache(maxsize=1)
 def _tokenizer() -> Any:
-    from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
+    from nltk.tokenize.punkt import PunktLanguageVars, PunktParameters, PunktSentenceTokenizer
+
+    class NewsLanguageVars(PunktLanguageVars):
+        # Curly opening quotes, like the straight ones, do not start a word token, so the
+        # capital after them is seen ("He said. “They lied.”" splits after "said.").
+        _re_word_start = r"[^\(\"\`{\[:;&\#\*@\)}\]\-,\u201c\u2018\u00ab]"
 
     data = json.loads(PUNKT_PARAMS.read_text(encoding="utf-8"))
     params = PunktParameters()
@@ -107,7 +112,7 @@ def _tokenizer() -> Any:
     params.sent_starters = set(data["sent_starters"])
     for key, value in data["ortho_context"].items():
         params.ortho_context[key] = value
-    return PunktSentenceTokenizer(params)
+    return PunktSentenceTokenizer(params, lang_vars=NewsLanguageVars())
 
 
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:

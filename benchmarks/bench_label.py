@@ -1,0 +1,118 @@
+"""Throughput and memory of end-to-end labelling: read -> segment -> featurize -> predict -> write.
+
+For each N, writes a JSONL corpus of about N sentences (real Tehran Times documents,
+repeated with new ids when N exceeds them), then labels it in a fresh child process
+(the ``framing label`` code path: streamed reading, batches of 4,096 passages, Parquet
+output) and reports sentences per second and the child's peak resident memory. Also
+times each stage on one batch. Prints a table and writes
+``results/benchmark/label_throughput.csv`` and ``results/benchmark/stages.csv``.
+
+This is a benchmark, not a test: nothing here passes or fails.
+Run: ``FRAMING_DATA=../shared/corpora python benchmarks/bench_label.py [--sizes 10000 50000 200000]``
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# Peak memory is VmHWM of the child's own address space (ru_maxrss would carry over the
+# forking parent's peak across exec).
+CHILD = r"""
+import sys, time
+t0 = time.perf_counter()
+from framing.cli import main
+code = main(["-q", "label", sys.argv[1], "-o", sys.argv[2], "--batch-size", "4096"])
+dt = time.perf_counter() - t0
+hwm = next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM:"))
+print(dt, hwm / 1024)
+sys.exit(code)
+"""
+
+
+def make_corpus(path: Path, n_sentences: int, pool: pd.DataFrame, per_doc: list[int]) -> int:
+    total, k = 0, 0
+    with open(path, "w", encoding="utf-8") as fh:
+        while total < n_sentences:
+            i = k % len(pool)
+            fh.write(json.dumps({"doc_id": f"d{k}", "outlet": "Tehran Times", "text": pool["text"].iloc[i]}) + "\n")
+            total += per_doc[i]
+            k += 1
+    return total
+
+
+def stages(pool: pd.DataFrame) -> pd.DataFrame:
+    import framing
+    from framing.features import as_texts
+
+    clf = framing.load_pretrained()
+    docs = pool.head(400)
+    rows = []
+    t = time.perf_counter()
+    passages = framing.segment(docs)
+    rows.append(("segment (Punkt)", time.perf_counter() - t))
+    texts = as_texts(passages["text"].tolist())
+    t = time.perf_counter()
+    clf.cue_features_.transform(texts)
+    rows.append(("cue features", time.perf_counter() - t))
+    t = time.perf_counter()
+    F = clf.vectorizer_.transform(texts)
+    rows.append(("word n-grams (TF-IDF)", time.perf_counter() - t))
+    t = time.perf_counter()
+    clf.predict_proba(texts)
+    rows.append(("predict_proba (features + 4 models)", time.perf_counter() - t))
+    t = time.perf_counter()
+    clf.predict_with_evidence(texts)
+    rows.append(("predict_with_evidence", time.perf_counter() - t))
+    del F
+    n = len(texts)
+    return pd.DataFrame([{"stage": s, "n_sentences": n, "seconds": round(d, 3), "sentences_per_s": round(n / d)}
+                         for s, d in rows])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 50_000, 200_000])
+    parser.add_argument("--out", default=str(ROOT / "results" / "benchmark"))
+    args = parser.parse_args()
+    import framing
+
+    pool = framing.load_corpus("tehran_times").head(3000)
+    per_doc = [len(framing.sentence_spans(t)) for t in pool["text"]]
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+
+    stage_table = stages(pool)
+    print(stage_table.to_string(index=False))
+    stage_table.to_csv(out / "stages.csv", index=False)
+
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in args.sizes:
+            src, dst = Path(tmp) / f"c{n}.jsonl", Path(tmp) / f"o{n}.parquet"
+            total = make_corpus(src, n, pool, per_doc)
+            res = subprocess.run([sys.executable, "-c", CHILD, str(src), str(dst)], capture_output=True, text=True)
+            if res.returncode != 0:
+                raise SystemExit(res.stderr)
+            seconds, rss = map(float, res.stdout.split()[-2:])
+            labelled = len(pd.read_parquet(dst, columns=["passage_id"]))
+            rows.append({"n_sentences": labelled, "input_mb": round(src.stat().st_size / 1e6, 1),
+                         "seconds": round(seconds, 2), "sentences_per_s": round(labelled / seconds),
+                         "peak_rss_mb": round(rss)})
+            print(rows[-1], flush=True)
+            assert labelled == total, (labelled, total)
+    table = pd.DataFrame(rows)
+    table.to_csv(out / "label_throughput.csv", index=False)
+    print(table.to_string(index=False))
+
+
+if __name__ == "__main__":
+    main()

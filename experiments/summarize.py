@@ -1,0 +1,133 @@
+"""Build the generated blocks of README.md and data/annotations/README.md from results files.
+
+Each block sits between ``<!-- generated:NAME:start -->`` and
+``<!-- generated:NAME:end -->``. With ``--check`` nothing is written; the exit status is
+1 when a document's block differs from what the results files give (a test runs this).
+
+Run: ``FRAMING_DATA=../shared/corpora python experiments/summarize.py``
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "results"
+LABELS = ["state_claim_uncritical", "hedged_attribution", "forced_confession_noted", "speculative_motive"]
+
+
+def load(experiment: str, run: str) -> dict:
+    return json.loads((RESULTS / experiment / run / "metrics.json").read_text())
+
+
+def ci(m: dict) -> str:
+    return f"{m['f1']:.2f} [{m['f1_lo']:.2f}, {m['f1_hi']:.2f}]"
+
+
+def block_results() -> str:
+    test = load("classifier", "test")
+    cv = load("classifier", "cv")
+    agree = json.loads((RESULTS / "agreement" / "metrics.json").read_text())
+    seg = load("segmentation", "seeds")
+    bench = RESULTS / "benchmark" / "label_throughput.csv"
+    rows = ["| label | test support | combined | cue rules | n-grams | cues only | human alpha |",
+            "|---|---:|---|---|---|---|---:|"]
+    for lab in LABELS + ["macro"]:
+        m = test["models"]
+        alpha = f"{agree['alpha'][lab]:.2f}" if lab in agree["alpha"] else ""
+        rows.append(f"| {lab} | {m['combined'][lab]['support']} | {ci(m['combined'][lab])} | {ci(m['cue_rules'][lab])} | "
+                    f"{ci(m['ngrams'][lab])} | {ci(m['cues'][lab])} | {alpha} |")
+    text = [
+        f"Test split: {test['n_test']} sentences (F1 with 95 % document-cluster bootstrap CIs; majority baseline "
+        f"macro-F1 {test['models']['majority']['macro']['f1']:.2f}).",
+        "",
+        *rows,
+        "",
+        f"Randomly drawn test sentences only ({test['n_test_random']}): combined macro-F1 "
+        f"{ci(test['models_random_subset']['combined']['macro'])}. Document-grouped 5-fold CV on train+dev: "
+        f"combined {cv['models']['combined']['macro']['f1']:.2f}, n-grams {cv['models']['ngrams']['macro']['f1']:.2f}, "
+        f"cue rules {cv['models']['cue_rules']['macro']['f1']:.2f}.",
+        f"Sentence segmentation, boundary F1 on the hand-checked seed corpus: {seg['f1']:.3f} "
+        f"(precision {seg['precision']:.3f}, recall {seg['recall']:.3f}, {seg['n_gold']} sentences).",
+    ]
+    if bench.exists():
+        b = pd.read_csv(bench)
+        big = b.sort_values("n_sentences").iloc[-1]
+        text.append(f"Throughput (one process, this 2-core machine, `make benchmark`): "
+                    f"{big['sentences_per_s']:,.0f} sentences/s end to end on {int(big['n_sentences']):,} sentences, "
+                    f"peak memory {big['peak_rss_mb']:,.0f} MB.")
+    return "\n".join(text)
+
+
+def block_gold_counts() -> str:
+    import framing
+
+    gold = framing.load_gold()
+    counts = gold.groupby("corpus")[LABELS].sum()
+    counts.insert(0, "sentences", gold.groupby("corpus").size())
+    counts.insert(1, "random", gold[gold["sampling"].str.startswith("random")].groupby("corpus").size())
+    counts = counts.fillna(0).astype(int)
+    counts.loc["total"] = counts.sum()
+    lines = ["| corpus | sentences | randomly drawn | " + " | ".join(LABELS) + " |",
+             "|---|---:|---:|" + "---:|" * len(LABELS)]
+    for corpus, r in counts.iterrows():
+        lines.append(f"| {corpus} | {r['sentences']} | {r['random']} | " + " | ".join(str(r[x]) for x in LABELS) + " |")
+    splits = gold.groupby("split")[LABELS].sum()
+    splits.insert(0, "sentences", gold.groupby("split").size())
+    lines += ["", "| split | sentences | " + " | ".join(LABELS) + " |", "|---|---:|" + "---:|" * len(LABELS)]
+    for split in ("train", "dev", "test"):
+        r = splits.loc[split]
+        lines.append(f"| {split} | {r['sentences']} | " + " | ".join(str(int(r[x])) for x in LABELS) + " |")
+    sampling = gold["sampling"].str.split(":").str[0].value_counts()
+    ext = gold[gold["corpus"] != "seeds"]
+    lines += ["", f"Sampling: {sampling.get('random', 0)} randomly drawn, {sampling.get('search', 0)} from candidate "
+              f"searches, {sampling.get('census', 0)} seed sentences (all); randomly drawn share of the external "
+              f"sentences {ext['sampling'].str.startswith('random').mean():.2f}."]
+    agree = json.loads((RESULTS / "agreement" / "metrics.json").read_text())
+    lines += ["", f"Agreement on {agree['n_units']} randomly chosen sentences, two independent passes "
+              f"(Krippendorff's alpha, nominal): " + ", ".join(f"{k} {v:.2f}" for k, v in agree["alpha"].items())
+              + f"; {agree['n_disagreements']} sentences disagreed and were adjudicated."]
+    return "\n".join(lines)
+
+
+BLOCKS = {
+    ROOT / "README.md": {"results": block_results},
+    ROOT / "data" / "annotations" / "README.md": {"gold-counts": block_gold_counts},
+}
+
+
+def render(text: str, name: str, body: str) -> str:
+    pattern = re.compile(rf"(<!-- generated:{name}:start -->\n)(?:.*?\n)?(<!-- generated:{name}:end -->)", re.S)
+    if not pattern.search(text):
+        raise SystemExit(f"no generated:{name} block")
+    return pattern.sub(lambda m: m.group(1) + body + "\n" + m.group(2), text)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="only check that the documents are up to date")
+    args = parser.parse_args()
+    stale = []
+    for path, blocks in BLOCKS.items():
+        text = path.read_text(encoding="utf-8")
+        new = text
+        for name, make in blocks.items():
+            new = render(new, name, make())
+        if new != text:
+            stale.append(str(path.relative_to(ROOT)))
+            if not args.check:
+                path.write_text(new, encoding="utf-8")
+    if args.check and stale:
+        print("stale generated blocks in: " + ", ".join(stale) + " (run experiments/summarize.py)")
+        return 1
+    print("up to date" if not stale else "updated: " + ", ".join(stale))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,94 @@
+"""The gold set: loader, checksums, counts, splits, agreement."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import framing
+from framing.agreement import alpha_per_label, krippendorff_alpha
+from framing.errors import DataError, MissingDataError
+from framing.gold import GOLD_PATH
+
+from .conftest import ROOT
+
+
+def test_krippendorff_published_examples() -> None:
+    # Krippendorff (2011), "Computing Krippendorff's Alpha-Reliability": nominal example
+    # with four observers and missing values, alpha = 0.743; binary example, alpha = 0.095
+    n = None
+    data = [[1, 2, 3, 3, 2, 1, 4, 1, 2, n, n, n], [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, n, 3],
+            [n, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, n], [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, n]]
+    assert round(krippendorff_alpha(data), 3) == 0.743
+    assert round(krippendorff_alpha([[0, 1, 0, 0, 0, 0, 0, 0, 1, 0], [1, 1, 1, 0, 0, 1, 0, 0, 0, 0]]), 3) == 0.095
+    same = pd.DataFrame({"x": [1, 0, 1]})
+    assert alpha_per_label(same, same, ["x"])["alpha"].iloc[0] == 1.0
+
+
+def test_seed_gold_loads_without_corpora(tmp_path: Path) -> None:
+    seeds = framing.load_gold(corpora=["seeds"], data_home=tmp_path)
+    assert len(seeds) == 364
+    assert (seeds["sampling"] == "census:seeds").all()
+
+
+def test_missing_corpora_error(tmp_path: Path) -> None:
+    with pytest.raises(MissingDataError) as exc:
+        framing.load_gold(data_home=tmp_path)
+    assert "FRAMING_DATA" in str(exc.value) and str(tmp_path) in str(exc.value)
+
+
+def test_checksum_failure_names_row(tmp_path: Path, corpora_home: Path) -> None:
+    lines = GOLD_PATH.read_text(encoding="utf-8").splitlines()
+    first_ext = next(i for i, line in enumerate(lines) if json.loads(line)["text"] is None)
+    rec = json.loads(lines[first_ext])
+    rec["sha1"] = "0" * 40
+    lines[first_ext] = json.dumps(rec)
+    bad = tmp_path / "gold.jsonl"
+    bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(DataError, match="checksum") as exc:
+        framing.load_gold(path=bad, data_home=corpora_home)
+    assert exc.value.row == first_ext + 1 and exc.value.field == "sha1"
+
+
+def test_counts_and_composition(gold: pd.DataFrame) -> None:
+    external = gold[gold["corpus"] != "seeds"]
+    assert len(external) >= 3000
+    assert (gold["corpus"] == "seeds").sum() == 364
+    for label in ("state_claim_uncritical", "hedged_attribution", "speculative_motive"):
+        assert gold[label].sum() >= 150, label
+    assert gold["forced_confession_noted"].sum() >= 20
+    random_share = external["sampling"].str.startswith("random").mean()
+    assert random_share >= 0.30
+    assert set(gold.columns) >= {"text", "labels", "corpus", "doc_id", "outlet", "split", "sampling"}
+    for row in gold.head(50).itertuples():
+        assert sorted(row.labels) == sorted(lab for lab in framing.LABEL_NAMES if getattr(row, lab))
+
+
+def test_splits_are_document_grouped_and_fixed(gold: pd.DataFrame) -> None:
+    per_doc = gold.groupby(["corpus", "doc_id"])["split"].nunique()
+    assert (per_doc == 1).all()
+    assert set(gold["split"]) == {"train", "dev", "test"}
+    for split in ("dev", "test"):
+        assert gold.loc[gold["split"] == split, "forced_confession_noted"].sum() >= 1
+
+
+def test_agreement_results_match_annotation_files() -> None:
+    metrics = json.loads((ROOT / "results" / "agreement" / "metrics.json").read_text())
+    assert metrics["n_units"] == 300
+    labels_dir = ROOT / "data" / "annotations" / "labels"
+    pass1 = {}
+    for f in labels_dir.glob("*.pass1.jsonl"):
+        for line in f.read_text().splitlines():
+            rec = json.loads(line)
+            pass1[rec["id"]] = rec["labels"]
+    pass2 = {json.loads(line)["id"]: json.loads(line)["labels"] for line in (labels_dir / "agreement.pass2.jsonl").read_text().splitlines()}
+    ids = sorted(pass2)
+    a = pd.DataFrame([{lab: int(lab in pass1[i]) for lab in framing.LABEL_NAMES} for i in ids], index=ids)
+    b = pd.DataFrame([{lab: int(lab in pass2[i]) for lab in framing.LABEL_NAMES} for i in ids], index=ids)
+    alpha = alpha_per_label(a, b, framing.LABEL_NAMES).set_index("label")["alpha"]
+    for label, value in metrics["alpha"].items():
+        assert alpha[label] == pytest.approx(value, abs=1e-4)
+    adjudicated = [json.loads(line) for line in (ROOT / "data" / "annotations" / "agreement" / "adjudication.jsonl").read_text().splitlines()]
+    assert len(adjudicated) == metrics["n_disagreements"]

@@ -1,0 +1,99 @@
+"""Segmentation: exact offsets, abbreviations, quotes, headlines, measured boundary F1."""
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import framing
+from framing.evaluate import boundary_f1
+from framing.segment import paragraph_spans, sentence_spans
+
+from .conftest import FIXTURES
+
+
+def texts(text: str) -> list[str]:
+    return [text[s:e] for s, e in sentence_spans(text)]
+
+
+def test_abbreviations_do_not_split() -> None:
+    text = "Mr. Aliyev met Gen. Smith in the U.S. on Jan. 5. Dr. Lee said no. The U.N. agreed."
+    assert texts(text) == ["Mr. Aliyev met Gen. Smith in the U.S. on Jan. 5.", "Dr. Lee said no.", "The U.N. agreed."]
+
+
+def test_quotes_stay_with_their_sentence() -> None:
+    text = "\u201cWe will respond,\u201d he said. \u201cThey lied.\u201d Then he left. He called it \u2018a plot.\u2019 Nobody agreed."
+    assert texts(text) == ["\u201cWe will respond,\u201d he said.", "\u201cThey lied.\u201d", "Then he left.",
+                           "He called it \u2018a plot.\u2019", "Nobody agreed."]
+
+
+def test_headlines_and_list_items() -> None:
+    text = "FSB arrests man in Stavropol\nThe man was detained. He confessed.\n1. Key Cause: Rivalry\n- A bullet point here"
+    assert texts(text) == ["FSB arrests man in Stavropol", "The man was detained.", "He confessed.",
+                           "1. Key Cause: Rivalry", "- A bullet point here"]
+
+
+def test_paragraphs() -> None:
+    text = "Title\n\nFirst para. Still first.\n\n\nSecond."
+    assert [text[s:e] for s, e in paragraph_spans(text)] == ["Title", "First para. Still first.", "Second."]
+    lines = "Line one.\nLine two."
+    assert len(paragraph_spans(lines)) == 2
+
+
+def test_empty_and_blank() -> None:
+    assert sentence_spans("") == [] and sentence_spans("  \n\n ") == []
+
+
+def test_seed_boundary_f1_meets_target(demo_docs: pd.DataFrame) -> None:
+    gold = [json.loads(line) for line in open(FIXTURES / "seed_sentences.jsonl", encoding="utf-8")]
+    g_ends, p_ends = [], []
+    for doc in demo_docs.itertuples():
+        g_ends += [(doc.doc_id, r["end"]) for r in gold if r["doc_id"] == doc.doc_id]
+        p_ends += [(doc.doc_id, e) for _, e in sentence_spans(doc.text)]
+    precision, recall, f1 = boundary_f1(g_ends, p_ends)
+    assert len(g_ends) > 300
+    assert f1 >= 0.98, (precision, recall, f1)
+
+
+def test_segment_table_offsets_and_ids(demo_docs: pd.DataFrame) -> None:
+    passages = framing.segment(demo_docs)
+    texts_by_doc = demo_docs.set_index("doc_id")["text"]
+    for r in passages.itertuples():
+        assert texts_by_doc[r.doc_id][r.start:r.end] == r.text
+    assert passages["passage_id"].is_unique
+    paras = framing.segment(demo_docs, unit="paragraph")
+    assert 0 < len(paras) < len(passages)
+
+
+def test_empty_document_keeps_other_documents() -> None:
+    docs = framing.read_corpus(pd.DataFrame({"doc_id": ["a", "b"], "text": ["", "One. Two."]}))
+    passages = framing.segment(docs)
+    assert passages["doc_id"].tolist() == ["b", "b"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=400))
+def test_offset_invariant_on_arbitrary_unicode(text: str) -> None:
+    spans = sentence_spans(text)
+    last = 0
+    for s, e in spans:
+        assert last <= s < e <= len(text)
+        piece = text[s:e]
+        assert piece == piece.strip() and piece
+        assert "\n" not in piece
+        last = e
+    for s, e in paragraph_spans(text):
+        assert text[s:e].strip() == text[s:e]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from(["Mr. Smith said so.", "The U.S. agreed!", "\u201cNo,\u201d he said.", "Why?",
+                                  "Iran \U0001F1EE\U0001F1F7 denied it.", "\u0422\u0410\u0421\u0421 \u0441\u043e\u043e\u0431\u0449\u0438\u043b."]),
+                min_size=1, max_size=8))
+def test_known_sentences_are_recovered(parts: list[str]) -> None:
+    text = " ".join(parts)
+    assert len(sentence_spans(text)) >= 1
+    joined = " ".join(texts(text))
+    assert joined == text
