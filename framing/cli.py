@@ -162,7 +162,9 @@ def cmd_label(args: argparse.Namespace) -> int:
             columns[args.text_column] = TEXT
         if args.id_column:
             columns[args.id_column] = "doc_id"
-        chunks = iter_corpus(args.input, format=args.format, columns=columns or None, errors=args.errors)
+        # small document chunks keep peak memory low on corpora with long documents
+        chunks = iter_corpus(args.input, chunk_size=256, format=args.format, columns=columns or None,
+                             errors=args.errors)
         records = (p for chunk in chunks for p in iter_passages(chunk, unit=args.unit))
         total = None
     n = 0

@@ -134,7 +134,8 @@ def write_report(
             body.append("</ul>")
     (out / "report.md").write_text("\n".join(md) + "\n", encoding="utf-8")
     style = ("body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.45}"
-             "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.25rem .5rem;text-align:right}"
+             "table{border-collapse:collapse;width:100%;table-layout:fixed;font-size:.9rem}"
+             "td,th{border:1px solid #ccc;padding:.25rem .5rem;text-align:right;overflow-wrap:anywhere}"
              "td:first-child,th:first-child{text-align:left}mark{background:#ffe08a}img{max-width:100%}"
              ".p{font-family:monospace;color:#555;margin-right:.4rem}li{margin-bottom:.5rem}")
     page = (f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
