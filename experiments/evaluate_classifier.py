@@ -6,6 +6,8 @@ Runs (each skipped when finished, unless ``--overwrite``), under ``results/class
   test split (per-label P/R/F1, document-cluster bootstrap 95 % CIs, macro-F1), for the
   majority baseline, cue rules alone, n-grams alone, cues alone and the combined model;
   also on the randomly drawn test sentences only (realistic label rates).
+* ``selection``: candidate configurations of the combined model compared by 5-fold
+  document-grouped cross-validation on train+dev; the best becomes ``COMBINED``.
 * ``cv``: 5-fold document-grouped cross-validation on train+dev (the test split is not
   used).
 * ``cross_corpus``: train without corpus X, test on X.
@@ -33,7 +35,16 @@ LABELS = list(LABEL_NAMES)
 SEED = 0
 N_BOOT = 1000
 
-#: The shipped model's configuration (also used by experiments/train_pretrained.py).
+#: Candidate configurations for the combined model, compared by document-grouped CV on
+#: train+dev in the ``selection`` run (the test split plays no part in the choice).
+CANDIDATES: dict[str, dict[str, Any]] = {
+    "default": {},
+    "cue_ngrams": {"cue_ngrams": True},
+    "C=1": {"C": 1.0},
+    "cue_weight=2": {"cue_weight": 2.0},
+}
+#: The shipped model's configuration: the best candidate in ``selection`` (also used by
+#: experiments/train_pretrained.py, which checks that it still is the best).
 COMBINED: dict[str, Any] = {"random_state": SEED}
 
 
@@ -103,6 +114,27 @@ def run_test(gold: pd.DataFrame, root: str, overwrite: bool) -> None:
               {"scores": pd.concat(tables, ignore_index=True)})
 
 
+def run_selection(gold: pd.DataFrame, root: str, overwrite: bool) -> None:
+    run = RunDir(root, "classifier", "selection", overwrite=overwrite)
+    if run.done:
+        print("classifier/selection: done, skipped")
+        return
+    data = gold[gold["split"] != "test"]
+    Y = data[LABELS].to_numpy()
+    groups = (data["corpus"] + "/" + data["doc_id"]).tolist()
+    metrics: dict[str, Any] = {"n": len(data), "candidates": {}}
+    for name, params in CANDIDATES.items():
+        P, _ = grouped_cross_val_predict(lambda params=params: FramingClassifier(**params, random_state=SEED),
+                                         data["text"].tolist(), Y, groups, n_splits=5)
+        scores = evaluate_predictions(Y, P, labels=LABELS, n_boot=0).set_index("label")["f1"]
+        metrics["candidates"][name] = {"params": params, "f1": {k: float(v) for k, v in scores.items()}}
+        print(f"selection {name}: CV macro-F1 {scores['macro']:.3f}")
+    best = max(metrics["candidates"], key=lambda k: metrics["candidates"][k]["f1"]["macro"])
+    metrics["best"] = best
+    run.write(metrics, {"data": "gold train+dev", "folds": "GroupKFold(5) by document", "seed": SEED,
+                        "candidates": CANDIDATES})
+
+
 def run_cv(gold: pd.DataFrame, root: str, overwrite: bool) -> None:
     run = RunDir(root, "classifier", "cv", overwrite=overwrite)
     if run.done:
@@ -113,7 +145,8 @@ def run_cv(gold: pd.DataFrame, root: str, overwrite: bool) -> None:
     metrics: dict[str, Any] = {"n": len(data), "n_splits": 5, "models": {}}
     tables = []
     for name in ("cue_rules", "ngrams", "combined"):
-        P, _ = grouped_cross_val_predict(MODELS[name], data["text"].tolist(), Y, data["doc_id"].tolist(), n_splits=5)
+        P, _ = grouped_cross_val_predict(MODELS[name], data["text"].tolist(), Y,
+                                         (data["corpus"] + "/" + data["doc_id"]).tolist(), n_splits=5)
         scores = evaluate_predictions(Y, P, labels=LABELS, groups=data["doc_id"].to_numpy(), n_boot=N_BOOT,
                                       random_state=SEED)
         scores.insert(0, "model", name)
@@ -161,6 +194,7 @@ def main() -> None:
     parser.add_argument("--overwrite", action="store_true", help="re-run finished runs")
     args = parser.parse_args()
     gold = framing.load_gold()
+    run_selection(gold, args.results, args.overwrite)
     run_test(gold, args.results, args.overwrite)
     run_cv(gold, args.results, args.overwrite)
     run_cross_corpus(gold, args.results, args.overwrite)

@@ -50,8 +50,12 @@ def model_card(results: Path, gold: pd.DataFrame, thresholds: dict[str, float]) 
         "`data/codebook.md`: " + ", ".join(f"`{x}`" for x in LABELS) + ". One logistic regression per",
         "label over word uni- and bigram TF-IDF features and cue features (counts and combinations of",
         "attribution verbs, state-actor mentions, hedges, non-verification notes, denials, confession and",
-        "coercion terms, speculation markers and purpose constructions; `framing/cues.py`). Per-label",
-        "decision thresholds were tuned on the gold dev split.",
+        "coercion terms, speculation markers and purpose constructions; `framing/cues.py`)"
+        + (", and word 1-3-grams of the sentence with each cue span replaced by its type" if CONFIG.get("cue_ngrams") else "")
+        + ".",
+        f"Configuration {CONFIG}, chosen among the candidates of `results/classifier/selection` by",
+        "document-grouped cross-validation on train+dev. Per-label decision thresholds were tuned on the",
+        "gold dev split.",
         "",
         "```python",
         "import framing",
@@ -124,6 +128,10 @@ def main() -> None:
                         help="only check that MODEL_CARD.md matches the results files and the saved model")
     args = parser.parse_args()
     gold = framing.load_gold()
+    selection = read_metrics(Path(args.results), "classifier", "selection")
+    best = selection["candidates"][selection["best"]]["params"]
+    if {**best, "random_state": 0} != CONFIG:
+        raise SystemExit(f"CONFIG {CONFIG} is not the selected configuration {best}; update both scripts")
     if args.check_card:
         saved = json.loads(PRETRAINED_PATH.with_suffix(".json").read_text())
         expected = model_card(Path(args.results), gold, saved["thresholds"])

@@ -125,6 +125,22 @@ def tune_thresholds(Y: np.ndarray, P: np.ndarray, *, grid: np.ndarray | None = N
     return out
 
 
+def _masked(texts: Sequence[str], cues: Sequence[Sequence[Any]]) -> list[str]:
+    """Each text with its cue spans replaced by ``__<cue_type>__`` tokens."""
+    out = []
+    for text, row in zip(texts, cues):
+        parts, pos = [], 0
+        for c in row:
+            if c.start < pos or c.cue_type in ("scare_quote", "direct_quote"):
+                continue
+            parts.append(text[pos:c.start])
+            parts.append(f" __{c.cue_type}__ ")
+            pos = c.end
+        parts.append(text[pos:])
+        out.append("".join(parts))
+    return out
+
+
 class FramingClassifier(ClassifierMixin, BaseEstimator):
     """Multi-label framing classifier over passages.
 
@@ -156,6 +172,10 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
         Label names; by default taken from ``Y`` (see :func:`label_matrix`).
     extra_lexicon : mapping, optional
         Extra cue terms per cue type (see :class:`framing.cues.CueDetector`).
+    cue_ngrams : bool, default False
+        Also use word 1-3-grams of the passage with each cue span replaced by its type
+        (``"the __state_actor__ __neutral_verb__ the network ..."``), so that patterns
+        generalise across actors and verbs. Needs ``use_cues``.
     random_state : int, default 0
         Seed of the cross-validation shuffle and the solvers.
 
@@ -194,6 +214,7 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
         threshold_cv: int = 3,
         labels: Sequence[str] | None = None,
         extra_lexicon: Mapping[str, Sequence[str]] | None = None,
+        cue_ngrams: bool = False,
         random_state: int | None = 0,
     ) -> None:
         self.use_cues = use_cues
@@ -208,6 +229,7 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
         self.threshold_cv = threshold_cv
         self.labels = labels
         self.extra_lexicon = extra_lexicon
+        self.cue_ngrams = cue_ngrams
         self.random_state = random_state
 
     # ------------------------------------------------------------------ fitting
@@ -223,9 +245,16 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
             blocks.append(self.vectorizer_.fit_transform(texts))
         else:
             self.vectorizer_ = None
+        self.masked_vectorizer_ = None
         if self.use_cues:
             self.cue_features_ = CueFeatures(self.extra_lexicon).fit(texts)
-            blocks.append(sp.csr_matrix(self.cue_features_.transform(texts) * self.cue_weight))
+            dense, cues = self.cue_features_.transform_with_cues(texts)
+            blocks.append(sp.csr_matrix(dense * self.cue_weight))
+            if self.cue_ngrams:
+                self.masked_vectorizer_ = TfidfVectorizer(
+                    ngram_range=(1, 3), min_df=max(2, self.min_df), max_features=self.max_features, sublinear_tf=True,
+                    lowercase=True, token_pattern=r"(?u)\b\w[\w'\u2019-]*\b", dtype=np.float32)
+                blocks.append(self.masked_vectorizer_.fit_transform(_masked(texts, cues)))
         else:
             self.cue_features_ = None
         return sp.hstack(blocks, format="csr")
@@ -241,6 +270,8 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
         if self.cue_features_ is not None:
             dense, cues = self.cue_features_.transform_with_cues(texts)
             blocks.append(sp.csr_matrix(dense * self.cue_weight))
+            if getattr(self, "masked_vectorizer_", None) is not None:
+                blocks.append(self.masked_vectorizer_.transform(_masked(texts, cues)))
         return sp.hstack(blocks, format="csr"), cues
 
     def _new_lr(self) -> LogisticRegression:
@@ -379,6 +410,8 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
             names += [f"ngram:{n}" for n in self.vectorizer_.get_feature_names_out()]
         if self.cue_features_ is not None:
             names += list(CUE_FEATURE_NAMES)
+        if getattr(self, "masked_vectorizer_", None) is not None:
+            names += [f"masked:{n}" for n in self.masked_vectorizer_.get_feature_names_out()]
         return np.array(names, dtype=object)
 
     def explain(self, text: str, *, top: int = 5) -> dict[str, dict[str, Any]]:

@@ -69,6 +69,10 @@ def test_counts_and_composition(gold: pd.DataFrame) -> None:
 def test_splits_are_document_grouped_and_fixed(gold: pd.DataFrame) -> None:
     per_doc = gold.groupby(["corpus", "doc_id"])["split"].nunique()
     assert (per_doc == 1).all()
+    recorded = pd.read_csv(ROOT / "data" / "annotations" / "splits.csv", dtype=str)
+    merged = gold[["corpus", "doc_id", "split"]].drop_duplicates().merge(recorded, on=["corpus", "doc_id"],
+                                                                         how="left", suffixes=("", "_recorded"))
+    assert (merged["split"] == merged["split_recorded"]).all()
     assert set(gold["split"]) == {"train", "dev", "test"}
     for split in ("dev", "test"):
         assert gold.loc[gold["split"] == split, "forced_confession_noted"].sum() >= 1

@@ -1,7 +1,7 @@
 """Assemble the gold set from the annotation passes, adjudication and fixed splits.
 
 Inputs (all in ``data/annotations/``): ``sample.jsonl`` (stand-off positions of the
-external sentences and how each was drawn), ``sample_r2.jsonl`` (round 2), ``labels/*.pass1.jsonl`` (first pass, read
+external sentences and how each was drawn), ``sample_r2.jsonl``, ``sample_r3.jsonl`` (later rounds), ``labels/*.pass1.jsonl`` (first pass, read
 against the codebook), ``labels/agreement.pass2.jsonl`` (blind second pass on 300
 random sentences), ``agreement/adjudication.jsonl`` (decisions on the disagreements), and
 the hand-checked seed sentences ``tests/fixtures/seed_sentences.jsonl``.
@@ -9,9 +9,9 @@ the hand-checked seed sentences ``tests/fixtures/seed_sentences.jsonl``.
 Outputs: ``data/annotations/gold.jsonl`` and ``results/agreement/metrics.json``
 (Krippendorff's alpha per label, computed before adjudication).
 
-Splits are fixed once here, by document: a document goes to train/dev/test (70/15/15)
-by a salted SHA-1 of its corpus and id, so later annotation rounds never move a
-document. Documents with a ``forced_confession_noted`` positive (few, and holding
+Splits are fixed once here, by document, and recorded in ``splits.csv``: a recorded
+document keeps its split; a new document goes to train/dev/test (70/15/15) by a salted
+SHA-1 of its corpus and id. Documents with a ``forced_confession_noted`` positive (few, and holding
 several each) are dealt out 3:1:1 in hash order so that every split has some. The
 cross-corpus fold of a sentence is its corpus.
 
@@ -70,8 +70,8 @@ def main() -> None:
 
     records = []
     sample = read_jsonl(ANN / "sample.jsonl")
-    if (ANN / "sample_r2.jsonl").exists():
-        sample += read_jsonl(ANN / "sample_r2.jsonl")
+    for extra in sorted(ANN.glob("sample_r*.jsonl")):  # later annotation rounds
+        sample += read_jsonl(extra)
     for s in sample:
         i = s["item_id"]
         if i not in pass1:
@@ -104,11 +104,20 @@ def main() -> None:
 
     # forced_confession_noted positives cluster in few documents, so those documents are
     # dealt out in hash order 3:1:1 to train/dev/test, so that every split has some
-    rare = sorted({(r["corpus"], r["doc_id"]) for r in records if "forced_confession_noted" in r["labels"]},
+    # The record of assignments (data/annotations/splits.csv) is the source of truth: a
+    # document keeps its split forever; only documents new to the gold set are assigned.
+    split_file = ANN / "splits.csv"
+    recorded: dict[tuple[str, str], str] = {}
+    if split_file.exists():
+        recorded = {(r["corpus"], r["doc_id"]): r["split"] for r in pd.read_csv(split_file, dtype=str).to_dict("records")}
+    rare = sorted({(r["corpus"], r["doc_id"]) for r in records
+                   if "forced_confession_noted" in r["labels"] and (r["corpus"], r["doc_id"]) not in recorded},
                   key=lambda d: doc_hash(*d))
     rare_split = {d: ("train", "train", "train", "dev", "test")[i % 5] for i, d in enumerate(rare)}
 
     def split_of(corpus: str, doc_id: str) -> str:
+        if (corpus, doc_id) in recorded:
+            return recorded[(corpus, doc_id)]
         if (corpus, doc_id) in rare_split:
             return rare_split[(corpus, doc_id)]
         h = doc_hash(corpus, doc_id)
@@ -119,6 +128,8 @@ def main() -> None:
         rec["fold"] = rec["corpus"]
     records.sort(key=lambda r: (r["corpus"], r["doc_id"], r["start"]))
     write_gold(records, ANN / "gold.jsonl")
+    assigned = sorted({(r["corpus"], r["doc_id"], r["split"]) for r in records})
+    pd.DataFrame(assigned, columns=["corpus", "doc_id", "split"]).to_csv(split_file, index=False)
 
     out = ROOT / "results" / "agreement"
     out.mkdir(parents=True, exist_ok=True)

@@ -85,6 +85,13 @@ SEARCHES = {
         {"tehran_times": 160, "semeval2023_en": 110, "allsides": 190, "dailymail_2020": 50, "basil": 60},
     ),
 }
+# Round 3 (state_claim_uncritical and speculative_motive were still the weakest labels):
+# the same random quotas as round 2, searches weighted further towards those two labels.
+ROUND3_SEARCH_QUOTA = {
+    "state_claim_uncritical": {"tehran_times": 450, "semeval2023_en": 220, "allsides": 160, "dailymail_2020": 70},
+    "hedged_attribution": {"tehran_times": 40, "semeval2023_en": 50, "allsides": 80, "dailymail_2020": 40, "basil": 20},
+    "speculative_motive": {"tehran_times": 180, "semeval2023_en": 120, "allsides": 170, "dailymail_2020": 40, "basil": 40},
+}
 CONFESSION = re.compile(r"\b(confess\w*|admission|admitted|recant\w*|retract\w*|testimony)\b", re.I)
 COERCION = re.compile(
     r"\b(forc\w*|coerc\w*|duress|tortur\w*|beat(?:en|ing)?|televised|state TV|state television|"
@@ -114,17 +121,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--random-state", type=int, default=20261123)
     parser.add_argument("--batches", type=int, default=6)
-    parser.add_argument("--round", type=int, default=1, choices=(1, 2),
-                        help="round 2 draws new sentences, excluding every sentence of round 1")
+    parser.add_argument("--round", type=int, default=1, choices=(1, 2, 3),
+                        help="rounds 2 and 3 draw new sentences, excluding every sentence of earlier rounds")
     args = parser.parse_args()
     rng = np.random.default_rng(args.random_state + (args.round - 1))
-    suffix, prefix = ("", "x") if args.round == 1 else (f"_r{args.round}", "y")
+    suffix, prefix = ("", "x") if args.round == 1 else (f"_r{args.round}", "yz"[args.round - 2])
     random_quota = RANDOM_QUOTA if args.round == 1 else ROUND2_RANDOM_QUOTA
-    search_quota = {k: v[1] for k, v in SEARCHES.items()} if args.round == 1 else ROUND2_SEARCH_QUOTA
+    search_quota = ({k: v[1] for k, v in SEARCHES.items()} if args.round == 1
+                    else ROUND2_SEARCH_QUOTA if args.round == 2 else ROUND3_SEARCH_QUOTA)
     earlier: set[tuple[str, str, int]] = set()
     earlier_text: set[str] = set()
-    if args.round > 1:
-        for rec in framing.corpus.iter_jsonl(OUT / "sample.jsonl"):
+    for r in range(1, args.round):
+        for rec in framing.corpus.iter_jsonl(OUT / ("sample.jsonl" if r == 1 else f"sample_r{r}.jsonl")):
             earlier.add((rec["corpus"], rec["doc_id"], rec["start"]))
             earlier_text.add(rec["sha1"])
 
