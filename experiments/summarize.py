@@ -48,8 +48,11 @@ def block_results() -> str:
         "",
         *rows,
         "",
-        f"Randomly drawn test sentences only ({test['n_test_random']}): combined macro-F1 "
-        f"{ci(test['models_random_subset']['combined']['macro'])}. Document-grouped 5-fold CV on train+dev: "
+        f"Randomly drawn test sentences only ({test['n_test_random']}, realistic label rates): combined macro-F1 "
+        f"{ci(test['models_random_subset']['combined']['macro'])}; per label "
+        + ", ".join(f"{lab} {test['models_random_subset']['combined'][lab]['f1']:.2f} "
+                    f"(support {test['models_random_subset']['combined'][lab]['support']})" for lab in LABELS)
+        + ". Document-grouped 5-fold CV on train+dev: "
         f"combined {cv['models']['combined']['macro']['f1']:.2f}, n-grams {cv['models']['ngrams']['macro']['f1']:.2f}, "
         f"cue rules {cv['models']['cue_rules']['macro']['f1']:.2f}.",
         f"Sentence segmentation, boundary F1 on the hand-checked seed corpus: {seg['f1']:.3f} "
