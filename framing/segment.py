@@ -112,7 +112,18 @@ def _tokenizer() -> Any:
     params.sent_starters = set(data["sent_starters"])
     for key, value in data["ortho_context"].items():
         params.ortho_context[key] = value
-    return PunktSentenceTokenizer(params, lang_vars=NewsLanguageVars())
+    class CachedPunkt(PunktSentenceTokenizer):
+        # Whether a candidate boundary is a sentence break depends only on its short
+        # context ("said. The") and the fixed parameters; news repeats these contexts a
+        # lot, so the decisions are memoised per tokenizer.
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._decide = lru_cache(maxsize=200_000)(super().text_contains_sentbreak)
+
+        def text_contains_sentbreak(self, text: str) -> bool:
+            return self._decide(text)
+
+    return CachedPunkt(params, lang_vars=NewsLanguageVars())
 
 
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:
