@@ -243,6 +243,11 @@ def cmd_report(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------- parser
 
 
+def _usage(parser: argparse.ArgumentParser) -> int:
+    parser.print_help(sys.stderr)
+    return EXIT_USAGE
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="framing",
@@ -254,6 +259,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     corpus = sub.add_parser("corpus", help="inspect a corpus")
+    corpus.set_defaults(func=lambda args: _usage(corpus))
     corpus_sub = corpus.add_subparsers(dest="corpus_command", metavar="SUBCOMMAND")
     info = corpus_sub.add_parser("info", help="documents, outlets, dates, events of a corpus")
     _read_args(info)
@@ -315,10 +321,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
-        (parser if args.command != "corpus" else parser._subparsers._group_actions[0].choices["corpus"]).print_help(sys.stderr)  # type: ignore[union-attr]
-        return EXIT_USAGE
-    for name in ("quiet",):
-        setattr(args, name, getattr(args, name, False))
+        return _usage(parser)
     try:
         return int(args.func(args))
     except MissingDataError as exc:

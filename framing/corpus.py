@@ -403,9 +403,9 @@ def _jsonl_records(path: Path, errors: Errors) -> Iterator[dict[str, Any]]:
 def _csv_records(path: Path, errors: Errors) -> list[dict[str, Any]]:
     with _open_binary(path) as fh:
         raw = fh.read()
+    repaired = False
     try:
         text = raw.decode("utf-8")
-        repaired_rows: set[int] = set()
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         if errors == "raise":
@@ -415,12 +415,14 @@ def _csv_records(path: Path, errors: Errors) -> list[dict[str, Any]]:
                 path=path,
             ) from None
         text = raw.decode("utf-8", errors="replace")
-        repaired_rows = set()
+        repaired = True
     sep = "\t" if ".tsv" in [s.lower() for s in path.suffixes] else ","
     frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, na_values=[])
     records = frame.to_dict("records")
-    for i in repaired_rows:  # pragma: no cover - kept for symmetry
-        records[i]["__repairs__"] = ["invalid UTF-8 replaced"]
+    if repaired:  # record the repair on the rows that carry a replacement character
+        for rec in records:
+            if any(isinstance(v, str) and "\ufffd" in v for v in rec.values()):
+                rec["__repairs__"] = ["invalid UTF-8 replaced"]
     return records
 
 

@@ -103,26 +103,33 @@ class CueFeatures(TransformerMixin, BaseEstimator):
 
             raise NotFittedError("CueFeatures is not fitted yet; call fit first")
         n_types = len(CUE_TYPES)
-        out = np.zeros((len(texts), len(CUE_FEATURE_NAMES)), dtype=np.float64)
+        rows: list[list[float]] = []
         all_cues = []
-        for row, text in enumerate(texts):
-            counts = out[row]
+        # plain Python per row and one vectorised log1p at the end: numpy scalar updates
+        # per cue cost more than the detection itself
+        i_state, i_contested, i_denial = _INDEX["state_actor"], _INDEX["contested"], _INDEX["denial"]
+        i_neutral, i_conf, i_coerc = _INDEX["neutral_verb"], _INDEX["confession"], _INDEX["coercion"]
+        i_spec, i_purpose = _INDEX["speculation"], _INDEX["purpose"]
+        i_distance = [_INDEX[t] for t in _DISTANCE]
+        for text in texts:
             cues = det.detect(text)
             all_cues.append(cues)
+            counts = [0.0] * n_types
             for cue in cues:
                 counts[_INDEX[cue.cue_type]] += 1
-            has = {t: counts[i] > 0 for t, i in _INDEX.items()}
-            distanced = any(has[t] for t in _DISTANCE)
-            plain = has["state_actor"] and has["contested"] and not distanced and not has["denial"]
-            counts[:n_types] = np.log1p(counts[:n_types])
-            counts[n_types:] = (
+            distanced = any(counts[i] for i in i_distance)
+            plain = bool(counts[i_state] and counts[i_contested] and not distanced and not counts[i_denial])
+            counts += [
                 plain,
-                plain and has["neutral_verb"],
+                plain and bool(counts[i_neutral]),
                 distanced,
-                has["confession"] and has["coercion"],
-                has["confession"] and not has["coercion"],
-                has["speculation"] and has["purpose"],
-                has["speculation"] or has["purpose"],
-                has["denial"] and has["state_actor"],
-            )
+                bool(counts[i_conf] and counts[i_coerc]),
+                bool(counts[i_conf] and not counts[i_coerc]),
+                bool(counts[i_spec] and counts[i_purpose]),
+                bool(counts[i_spec] or counts[i_purpose]),
+                bool(counts[i_denial] and counts[i_state]),
+            ]
+            rows.append(counts)
+        out = np.array(rows, dtype=np.float64).reshape(len(texts), len(CUE_FEATURE_NAMES))
+        out[:, :n_types] = np.log1p(out[:, :n_types])
         return out, all_cues

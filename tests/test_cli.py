@@ -37,6 +37,7 @@ def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
         main(["label"])
     assert exc.value.code == EXIT_USAGE
     assert main([]) == EXIT_USAGE
+    assert main(["corpus"]) == EXIT_USAGE
 
 
 def test_corpus_info(corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -123,6 +123,9 @@ def test_invalid_utf8_jsonl_csv_txt(tmp_path: Path) -> None:
     csv.write_bytes(b"doc_id,text\n1,ok\n2,bad \xfe\n")
     with pytest.raises(DataError, match="line 3"):
         framing.read_corpus(csv)
+    with pytest.warns(UserWarning, match="repaired 1 row"):
+        repaired = framing.read_corpus(csv, errors="coerce")
+    assert len(repaired) == 2 and repaired.loc[1, "meta"]["framing_repairs"] == ["invalid UTF-8 replaced"]
     folder = tmp_path / "txt"
     folder.mkdir()
     (folder / "a.txt").write_bytes(b"bad \xff")
