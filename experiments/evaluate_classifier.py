@@ -114,23 +114,29 @@ def run_test(gold: pd.DataFrame, root: str, overwrite: bool) -> None:
               {"scores": pd.concat(tables, ignore_index=True)})
 
 
+def cv_scores(make_model: Callable[[], Any], data: pd.DataFrame, *, n_boot: int) -> pd.DataFrame:
+    """Scores of out-of-fold predictions, 5 document-grouped folds; documents are also the
+    bootstrap clusters."""
+    Y = data[LABELS].to_numpy()
+    groups = (data["corpus"] + "/" + data["doc_id"]).to_numpy()
+    P, _ = grouped_cross_val_predict(make_model, data["text"].tolist(), Y, groups.tolist(), n_splits=5)
+    return evaluate_predictions(Y, P, labels=LABELS, groups=groups if n_boot else None, n_boot=n_boot,
+                                random_state=SEED)
+
+
 def run_selection(gold: pd.DataFrame, root: str, overwrite: bool) -> None:
     run = RunDir(root, "classifier", "selection", overwrite=overwrite)
     if run.done:
         print("classifier/selection: done, skipped")
         return
     data = gold[gold["split"] != "test"]
-    Y = data[LABELS].to_numpy()
-    groups = (data["corpus"] + "/" + data["doc_id"]).tolist()
     metrics: dict[str, Any] = {"n": len(data), "candidates": {}}
     for name, params in CANDIDATES.items():
-        P, _ = grouped_cross_val_predict(lambda params=params: FramingClassifier(**params, random_state=SEED),
-                                         data["text"].tolist(), Y, groups, n_splits=5)
-        scores = evaluate_predictions(Y, P, labels=LABELS, n_boot=0).set_index("label")["f1"]
-        metrics["candidates"][name] = {"params": params, "f1": {k: float(v) for k, v in scores.items()}}
-        print(f"selection {name}: CV macro-F1 {scores['macro']:.3f}")
-    best = max(metrics["candidates"], key=lambda k: metrics["candidates"][k]["f1"]["macro"])
-    metrics["best"] = best
+        scores = cv_scores(lambda params=params: FramingClassifier(**params, random_state=SEED), data, n_boot=0)
+        f1 = scores.set_index("label")["f1"]
+        metrics["candidates"][name] = {"params": params, "f1": {k: float(v) for k, v in f1.items()}}
+        print(f"selection {name}: CV macro-F1 {f1['macro']:.3f}")
+    metrics["best"] = max(metrics["candidates"], key=lambda k: metrics["candidates"][k]["f1"]["macro"])
     run.write(metrics, {"data": "gold train+dev", "folds": "GroupKFold(5) by document", "seed": SEED,
                         "candidates": CANDIDATES})
 
@@ -141,14 +147,10 @@ def run_cv(gold: pd.DataFrame, root: str, overwrite: bool) -> None:
         print("classifier/cv: done, skipped")
         return
     data = gold[gold["split"] != "test"]
-    Y = data[LABELS].to_numpy()
     metrics: dict[str, Any] = {"n": len(data), "n_splits": 5, "models": {}}
     tables = []
     for name in ("cue_rules", "ngrams", "combined"):
-        P, _ = grouped_cross_val_predict(MODELS[name], data["text"].tolist(), Y,
-                                         (data["corpus"] + "/" + data["doc_id"]).tolist(), n_splits=5)
-        scores = evaluate_predictions(Y, P, labels=LABELS, groups=data["doc_id"].to_numpy(), n_boot=N_BOOT,
-                                      random_state=SEED)
+        scores = cv_scores(MODELS[name], data, n_boot=N_BOOT)
         scores.insert(0, "model", name)
         tables.append(scores)
         metrics["models"][name] = summarise(scores)

@@ -50,6 +50,14 @@ LABEL_CUES: dict[str, tuple[str, ...]] = {
 }
 
 
+def _is_label_lists(Y: Any) -> bool:
+    """True for a non-empty sequence whose rows are collections of label names (str);
+    rows of numbers are an indicator matrix instead."""
+    return (isinstance(Y, (list, tuple, pd.Series)) and len(Y) > 0
+            and all(isinstance(row, (list, tuple, set, frozenset)) and all(isinstance(v, str) for v in row)
+                    for row in Y))
+
+
 def label_matrix(Y: Any, labels: Sequence[str] | None = None) -> tuple[np.ndarray, list[str]]:
     """Return ``(matrix, label_names)`` for a label argument in any supported form.
 
@@ -73,11 +81,7 @@ def label_matrix(Y: Any, labels: Sequence[str] | None = None) -> tuple[np.ndarra
     if isinstance(Y, pd.DataFrame):
         names = list(labels) if labels is not None else [str(c) for c in Y.columns]
         M = Y[names].to_numpy() if labels is not None else Y.to_numpy()
-    elif (isinstance(Y, (list, tuple, pd.Series)) and len(Y)
-          and all(isinstance(row, (list, tuple, set, frozenset)) for row in Y)
-          and all(isinstance(v, str) for row in Y for v in row)
-          and any(len(row) for row in Y) or (isinstance(Y, (list, tuple)) and len(Y) and labels is None
-                                             and all(isinstance(r, (list, tuple)) and len(r) == 0 for r in Y))):
+    elif _is_label_lists(Y):
         names = list(labels) if labels is not None else list(LABEL_NAMES)
         index = {n: j for j, n in enumerate(names)}
         M = np.zeros((len(Y), len(names)), dtype=int)
