@@ -83,3 +83,22 @@ def test_type_error() -> None:
 def test_spans_exact_on_arbitrary_text(text: str) -> None:
     for c in detect_cues(text):
         assert text[c.start:c.end] == c.match and c.start < c.end
+
+
+_WORDS = ["the", "Foreign", "Ministry", "ministry", "said", "claimed", "n't", "didn't", "RT", "rt", "Tehran",
+          "confessed", "under", "duress", "may", "have", "been", "is", "seen", "as", "military", "officials",
+          "İran", "Kelvin", "\u212a", "self-styled", "anti-terror", "x", "2024", "in", "a", "bid", "to", "no",
+          "evidence", "without", "according", "threatened", "against", "his", "family", "so-called"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_WORDS), max_size=25),
+       st.lists(st.sampled_from([" ", "  ", "-", ", ", ". ", "\u2019", "\u00a0", "\n", ""]), min_size=25, max_size=25))
+def test_fast_matcher_equals_reference_pattern(words: list[str], seps: list[str]) -> None:
+    # The detector tries only the terms whose first characters fit the text at each word
+    # start; its spans must be those of the single reference pattern run over the text.
+    text = "".join(w + s for w, s in zip(words, seps))
+    det = CueDetector()
+    reference = [(m.start(), m.end(), (m.lastgroup or "").split("__")[0], m.group()) for m in det._regex.finditer(text)]
+    fast = [tuple(c) for c in det.detect(text) if c.cue_type not in ("scare_quote", "direct_quote")]
+    assert fast == reference

@@ -97,3 +97,20 @@ def test_known_sentences_are_recovered(parts: list[str]) -> None:
     assert len(sentence_spans(text)) >= 1
     joined = " ".join(texts(text))
     assert joined == text
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["Mr", "U.S", "said", "Iraq", "J", "no", "2018", "etc", "St", "As", "The", "vs",
+                                 "“We", "”", "(", ")", "...", "!", "?", "Jan", "the", "Gen", "Washington"]), max_size=20),
+       st.lists(st.sampled_from([". ", ".", " ", ".” ", "? ", "! ", ". \u00a0", "\t", ".\" "]), min_size=20, max_size=20))
+def test_fast_punkt_decides_like_punkt(words: list[str], seps: list[str]) -> None:
+    # The shortcuts (plain "word. Next" decisions, str.rfind contexts) must give
+    # exactly nltk's Punkt spans with the same parameters.
+    from nltk.tokenize.punkt import PunktSentenceTokenizer
+
+    from framing.segment import _tokenizer
+
+    text = "".join(w + s for w, s in zip(words, seps))
+    tok = _tokenizer()
+    plain = PunktSentenceTokenizer(tok._params, lang_vars=tok._lang_vars)
+    assert list(tok.span_tokenize(text)) == list(plain.span_tokenize(text))
