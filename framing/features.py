@@ -6,15 +6,19 @@ matrix of cue features; the classifier joins it with word n-grams.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.utils.validation import check_is_fitted
 
 from .cues import CUE_TYPES, Cue, CueDetector
 
-__all__ = ["CueFeatures", "as_texts", "CUE_FEATURE_NAMES"]
+__all__ = ["CueFeatures", "NgramVectorizer", "as_texts", "CUE_FEATURE_NAMES"]
 
 _COMBOS = (
     "combo_state_contested_plain",  # state actor + contested content, no distancing or denial
@@ -133,3 +137,73 @@ class CueFeatures(TransformerMixin, BaseEstimator):
         out = np.array(rows, dtype=np.float64).reshape(len(texts), len(CUE_FEATURE_NAMES))
         out[:, :n_types] = np.log1p(out[:, :n_types])
         return out, all_cues
+
+
+class NgramVectorizer(TfidfVectorizer):
+    """scikit-learn's :class:`~sklearn.feature_extraction.text.TfidfVectorizer`, faster to apply and to load.
+
+    Same parameters, same fitted attributes and the same matrices. Two differences:
+
+    * ``transform`` looks n-grams up in the vocabulary in one pass per passage (C-level
+      ``map``) and lets scipy sum the counts; with a custom analyzer, tokenizer,
+      preprocessor, stop words, accent stripping or ``binary=True`` it is scikit-learn's.
+    * Saved with skops, the vocabulary is one string of terms in column order rather
+      than a mapping with one stored integer per term, so a model loads in a fraction
+      of the time.
+
+    Examples
+    --------
+    >>> from framing.features import NgramVectorizer
+    >>> vec = NgramVectorizer(ngram_range=(1, 2)).fit(["the ministry said", "the ministry claimed"])
+    >>> vec.transform(["the ministry said so"]).nnz
+    5
+    """
+
+    def _fast(self) -> bool:
+        return (self.analyzer == "word" and self.tokenizer is None and self.preprocessor is None
+                and self.stop_words is None and self.strip_accents is None and not self.binary
+                and self.input == "content")
+
+    def transform(self, raw_documents: Any) -> sp.csr_matrix:
+        if isinstance(raw_documents, str):
+            raise ValueError("Iterable over raw text documents expected, string object received.")
+        docs = list(raw_documents)
+        if not self._fast() or not all(isinstance(d, str) for d in docs):
+            return super().transform(docs)
+        check_is_fitted(self, "vocabulary_", msg="The TF-IDF vectorizer is not fitted")
+        pattern = re.compile(self.token_pattern)
+        if pattern.groups > 1:
+            return super().transform(docs)
+        find, get = pattern.findall, self.vocabulary_.get
+        lower, (lo, hi) = self.lowercase, self.ngram_range
+        indices: list[int] = []
+        indptr = [0]
+        for doc in docs:
+            tokens = find(doc.lower() if lower else doc)
+            grams: list[str] = list(tokens) if lo == 1 else []
+            for n in range(max(lo, 2), hi + 1):
+                grams += map(" ".join, zip(*(tokens[k:] for k in range(n))))
+            indices += [i for i in map(get, grams) if i is not None]
+            indptr.append(len(indices))
+        counts = sp.csr_matrix(
+            (np.ones(len(indices), dtype=self.dtype), np.asarray(indices, dtype=np.int64), np.asarray(indptr, dtype=np.int64)),
+            shape=(len(docs), len(self.vocabulary_)),
+        )
+        counts.sum_duplicates()  # counts per n-gram, indices sorted, as scikit-learn has them
+        return self._tfidf.transform(counts, copy=False)
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = super().__getstate__()
+        vocabulary = state.get("vocabulary_")
+        if isinstance(vocabulary, dict) and vocabulary and not any("\n" in t for t in vocabulary):
+            state = dict(state)
+            del state["vocabulary_"]
+            state["vocabulary_terms_"] = "\n".join(sorted(vocabulary, key=vocabulary.__getitem__))
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        state = dict(state)
+        terms = state.pop("vocabulary_terms_", None)
+        if terms is not None:
+            state["vocabulary_"] = {t: i for i, t in enumerate(terms.split("\n"))}
+        super().__setstate__(state)

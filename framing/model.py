@@ -18,14 +18,13 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold, KFold
 from sklearn.utils.validation import check_is_fitted
 
 from .columns import LABEL_NAMES
 from .cues import CueDetector
-from .features import CUE_FEATURE_NAMES, CueFeatures, as_texts
+from .features import CUE_FEATURE_NAMES, CueFeatures, NgramVectorizer, as_texts
 
 __all__ = [
     "FramingClassifier",
@@ -242,7 +241,7 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError("at least one of use_cues and use_ngrams must be True")
         blocks = []
         if self.use_ngrams:
-            self.vectorizer_ = TfidfVectorizer(
+            self.vectorizer_ = NgramVectorizer(
                 ngram_range=tuple(self.ngram_range), min_df=self.min_df, max_features=self.max_features,
                 sublinear_tf=True, lowercase=True, token_pattern=r"(?u)\b\w[\w'\u2019-]*\b", dtype=np.float32,
             )
@@ -255,7 +254,7 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
             dense, cues = self.cue_features_.transform_with_cues(texts)
             blocks.append(sp.csr_matrix(dense * self.cue_weight))
             if self.cue_ngrams:
-                self.masked_vectorizer_ = TfidfVectorizer(
+                self.masked_vectorizer_ = NgramVectorizer(
                     ngram_range=(1, 3), min_df=max(2, self.min_df), max_features=self.max_features, sublinear_tf=True,
                     lowercase=True, token_pattern=r"(?u)\b\w[\w'\u2019-]*\b", dtype=np.float32)
                 blocks.append(self.masked_vectorizer_.fit_transform(_masked(texts, cues)))
@@ -513,6 +512,7 @@ def _trusted() -> list[str]:
         "framing.model.FramingClassifier",
         "framing.features.CueFeatures",
         "framing.cues.CueDetector",
+        "framing.features.NgramVectorizer",
         "sklearn.feature_extraction.text.TfidfVectorizer",
         "sklearn.feature_extraction.text.TfidfTransformer",
         "sklearn.linear_model._logistic.LogisticRegression",
@@ -566,10 +566,11 @@ def load_model(path: str | Path, *, trusted: Sequence[str] | None = None) -> Any
 
         raise MissingDataError(f"{path}: no such model file")
     allowed = _trusted() + list(trusted or [])
-    unknown = [t for t in sio.get_untrusted_types(file=path) if t not in allowed]
-    if unknown:
-        raise ValueError(f"{path} holds types that are not trusted: {unknown}; pass trusted=[...] if you trust them")
-    return sio.load(path, trusted=allowed)
+    try:
+        return sio.load(path, trusted=allowed)
+    except sio.exceptions.UntrustedTypesFoundException:
+        unknown = [t for t in sio.get_untrusted_types(file=path) if t not in allowed]
+        raise ValueError(f"{path} holds types that are not trusted: {unknown}; pass trusted=[...] if you trust them") from None
 
 
 def load_pretrained() -> FramingClassifier:

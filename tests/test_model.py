@@ -139,3 +139,30 @@ def test_pretrained_contract(pretrained: FramingClassifier) -> None:
                             "It rained in Baku."])
     assert P.dtype.kind in "iu" and P.shape == (2, 4)
     assert P[0, 1] == 1 and P[1].sum() == 0
+
+
+def test_ngram_vectorizer_equals_scikit_learn(tmp_path: Path) -> None:
+    # Same matrices as TfidfVectorizer, also after a skops round trip that stores the
+    # vocabulary as one string.
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from framing.features import NgramVectorizer
+
+    train = ["The ministry said the plot was run by Mossad.", "Officials claimed it's a ‘terror’ plot.",
+             "The ministry claimed the plot was foreign.", "Он сказал, что это заговор.", "the the the ministry"] * 3
+    new = ["The ministry said so.", "", "Он сказал", "emoji 🙂 plot plot plot", "unseen words only", "x" * 1000]
+    params = dict(ngram_range=(1, 3), min_df=1, sublinear_tf=True, token_pattern=r"(?u)\b\w[\w'\u2019-]*\b",
+                  dtype=np.float32)
+    ours, theirs = NgramVectorizer(**params).fit(train), TfidfVectorizer(**params).fit(train)
+    A, B = ours.transform(new), theirs.transform(new)
+    assert A.shape == B.shape and (A != B).nnz == 0 and np.array_equal(A.indices, B.indices)
+    import skops.io as sio
+
+    sio.dump(ours, tmp_path / "v.skops")
+    loaded = sio.load(tmp_path / "v.skops", trusted=["framing.features.NgramVectorizer",
+                                                       "sklearn.feature_extraction.text.TfidfTransformer",
+                                                       "numpy.float32", "numpy.float64", "numpy.dtype", "numpy.int64"])
+    assert loaded.vocabulary_ == theirs.vocabulary_
+    assert (loaded.transform(new) != B).nnz == 0
+    with pytest.raises(ValueError, match="string object received"):
+        ours.transform("one string")
