@@ -1,37 +1,50 @@
-"""framing: framing and disinformation analysis of news passages."""
+"""framing: framing and disinformation analysis of news passages.
+
+The public names below are imported on first use (PEP 562), so ``import framing`` is
+quick and has no side effects; ``from framing import X`` works as usual.
+"""
 from __future__ import annotations
 
-from .columns import LABEL_NAMES
-from .corpus import data_home, load_corpus, load_demo_corpus, read_corpus
-from .cues import CueDetector, cue_table, detect_cues
-from .errors import DataError, FramingError, MissingDataError
-from .evaluate import evaluate_predictions
-from .gold import load_gold
-from .model import CueRuleClassifier, FramingClassifier, load_model, load_pretrained, save_model
-from .segment import paragraph_spans, segment, sentence_spans
+import importlib
+from typing import Any
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "LABEL_NAMES",
-    "CueDetector",
-    "CueRuleClassifier",
-    "FramingClassifier",
-    "cue_table",
-    "detect_cues",
-    "evaluate_predictions",
-    "load_gold",
-    "load_model",
-    "load_pretrained",
-    "save_model",
-    "DataError",
-    "FramingError",
-    "MissingDataError",
-    "data_home",
-    "load_corpus",
-    "load_demo_corpus",
-    "paragraph_spans",
-    "read_corpus",
-    "segment",
-    "sentence_spans",
-]
+# public name -> module of the package that defines it
+_EXPORTS: dict[str, str] = {
+    "LABEL_NAMES": "columns",
+    "CueDetector": "cues",
+    "cue_table": "cues",
+    "detect_cues": "cues",
+    "CueRuleClassifier": "model",
+    "FramingClassifier": "model",
+    "load_model": "model",
+    "load_pretrained": "model",
+    "save_model": "model",
+    "evaluate_predictions": "evaluate",
+    "load_gold": "gold",
+    "DataError": "errors",
+    "FramingError": "errors",
+    "MissingDataError": "errors",
+    "data_home": "corpus",
+    "load_corpus": "corpus",
+    "load_demo_corpus": "corpus",
+    "read_corpus": "corpus",
+    "paragraph_spans": "segment",
+    "segment": "segment",
+    "sentence_spans": "segment",
+}
+
+__all__ = list(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        value = getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'framing' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_EXPORTS))

@@ -61,6 +61,19 @@ _ORDER = (
 #: Every cue type a detector can report.
 CUE_TYPES: tuple[str, ...] = _ORDER + ("scare_quote", "direct_quote")
 
+_WORD_CHAR = re.compile(r"\w")
+# Characters that match an ASCII letter when case is ignored (Python's re): the letter in
+# both cases, and for i, k and s one or two more.
+_CASE_EXTRA = {"i": "\u0130\u0131", "k": "\u212a", "s": "\u017f"}
+
+
+def _fold(ch: str) -> str:
+    """A class matching ``ch`` as ``re.IGNORECASE`` does, without the flag."""
+    if ch.isascii() and ch.isalpha():
+        return "[" + ch.lower() + ch.upper() + _CASE_EXTRA.get(ch.lower(), "") + "]"
+    return re.escape(ch)
+
+
 # English letters by frequency as the first letter of a word, and anywhere.
 _FIRST_LETTERS = "taoswcbphfmdrelngiuvyjkqzx"
 _LETTERS = "etaoinshrdlcumwfgypbvkjxqz"
@@ -232,14 +245,16 @@ class CueDetector:
         self._prefix = {item: _prefixes(item[1]) for item in itertools.chain(
             (i for sub in self._grouped[0].values() for v in sub.values() for i in v),
             (i for v in self._grouped[1].values() for i in v), self._grouped[2])}
-        self._fast = re.compile(r"(?=[A-Za-z])(?<![\w-])(?:" + self._trie_node("", itertools.count(1)) + r")(?![\w])",
-                                re.IGNORECASE | re.DOTALL)
+        self._fast = re.compile(r"(?<![\w-])(?=[A-Za-z\u0130\u0131\u017f\u212a])(?:"
+                                + self._trie_node("", itertools.count(1)) + ")", re.DOTALL)
+        self._types = {i: name.split("__")[0] for name, i in self._fast.groupindex.items()}
 
-    def _items_for(self, key: str, *, partial: bool) -> list[tuple[tuple[str, str], ...]]:
+    def _items_for(self, key: str, *, mode: str) -> list[tuple[tuple[str, str], ...]]:
         """The terms that can match where the text starts with ``key``, in reference order, by section.
 
-        With ``partial``, the text continues with characters no longer key covers, so
-        only terms whose prefix ends in a wildcard within ``key`` can fit.
+        ``mode`` is ``"exact"`` (the text starts with the three characters ``key``),
+        ``"partial"`` (it starts with ``key`` and goes on with a character no child of the
+        trie node takes) or ``"open"`` (it starts with ``key``, anything may follow).
         """
         tree, loose, other = self._grouped
         first, second = key[:1], key[1:2]
@@ -247,21 +262,38 @@ class CueDetector:
 
         def fits(item: tuple[str, str]) -> bool:
             for prefix in self._prefix[item]:
-                if prefix.endswith(_WILD):
-                    if key.startswith(prefix[:-1]):
-                        return True
-                elif not partial and prefix == key:
+                core = prefix[:-1] if prefix.endswith(_WILD) else None
+                if core is not None and key.startswith(core):
+                    return True
+                if mode == "exact" and prefix == key:
+                    return True
+                if mode == "open" and (prefix if core is None else core).startswith(key):
                     return True
             return False
 
         return [tuple(item for item in section if fits(item)) for section in sections]
 
     def _trie_node(self, key: str, counter: Iterator[int]) -> str:
-        def leaf(sections: list[tuple[tuple[str, str], ...]]) -> str:
-            return "|".join(_named(section, self._order, counter) for section in sections if section)
+        """The pattern below trie node ``key`` (the word's first characters, lower case).
+
+        Each level consumes one character behind a class (``[tT]``), which the regular
+        expression engine skips in one test when it does not fit; at a leaf, a
+        look-behind steps back to the word start and a look-ahead matches the terms
+        there, capturing the cue in its named group (``m.span(m.lastindex)``).
+        """
+        def anchored(sections: list[tuple[tuple[str, str], ...]]) -> str:
+            body = "|".join(_named(section, self._order, counter) for section in sections if section)
+            if not body:
+                return ""
+            ahead = r"(?=(?i:" + body + r")(?![\w]))"
+            return f"(?<={ahead}{'.' * len(key)})" if key else ahead
 
         if len(key) == 3:
-            return leaf(self._items_for(key, partial=False))
+            return anchored(self._items_for(key, mode="exact"))
+        if key and not _WORD_CHAR.match(key[-1]):
+            # stop after a non-word character: consuming further could pass a word start
+            # that the cue found here does not cover
+            return anchored(self._items_for(key, mode="open"))
         paths = {prefix.rstrip(_WILD) for prefixes in self._prefix.values() for prefix in prefixes}
         # Branches are tried in turn (they exclude each other): frequent letters first.
         rank = _FIRST_LETTERS if not key else _LETTERS
@@ -271,8 +303,8 @@ class CueDetector:
         for ch in children:
             inner = self._trie_node(key + ch, counter)
             if inner:
-                alts.append(f"(?={'.' * len(key)}{re.escape(ch)})(?:{inner})")
-        default = leaf(self._items_for(key, partial=True))
+                alts.append(_fold(ch) + "(?:" + inner + ")")
+        default = anchored(self._items_for(key, mode="partial"))
         if default:
             alts.append(default)
         return "|".join(alts)
@@ -289,8 +321,13 @@ class CueDetector:
         """Return the cue spans of one passage, sorted by start offset."""
         if not isinstance(text, str):
             raise TypeError(f"text must be a str, not {type(text).__name__}")
-        cues = [Cue(m.start(), m.end(), (m.lastgroup or "").split("__")[0], m.group())
-                for m in self._fast.finditer(text)]
+        cues = []
+        pos, types = 0, self._types
+        for m in self._fast.finditer(text):
+            start, end = m.span(m.lastindex)  # the cue, captured ahead of the word start
+            if start >= pos:  # a word start inside the previous cue is no new cue
+                cues.append(Cue(start, end, types.get(m.lastindex, ""), text[start:end]))
+                pos = end
         if "'" in text or "\u2018" in text or "\u201c" in text or '"' in text:
             for m in _QUOTE.finditer(text):
                 body = m.group("body")

@@ -19,7 +19,6 @@ import pandas as pd
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import GroupKFold, KFold
 from sklearn.utils.validation import check_is_fitted
 
 from .columns import LABEL_NAMES
@@ -338,6 +337,8 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
         return self
 
     def _oof_proba(self, texts: list[str], M: np.ndarray, groups: Any) -> np.ndarray:
+        from sklearn.model_selection import GroupKFold, KFold
+
         P = np.zeros(M.shape, dtype=float)
         n_splits = min(self.threshold_cv, len(texts))
         if n_splits < 2:

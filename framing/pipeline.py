@@ -171,6 +171,8 @@ class TableWriter:
         """Append one batch."""
         frame = frame.copy()
         for col in frame.columns:  # nested values (meta) as JSON text, so every format takes them
+            if frame[col].dtype != object or pd.api.types.infer_dtype(frame[col], skipna=True) in ("string", "empty"):
+                continue
             if frame[col].map(lambda v: isinstance(v, (dict, list))).any():
                 frame[col] = frame[col].map(lambda v: json.dumps(v, ensure_ascii=False) if isinstance(v, (dict, list)) else v)
         if self.format == "csv":

@@ -87,18 +87,39 @@ def test_spans_exact_on_arbitrary_text(text: str) -> None:
 
 _WORDS = ["the", "Foreign", "Ministry", "ministry", "said", "claimed", "n't", "didn't", "RT", "rt", "Tehran",
           "confessed", "under", "duress", "may", "have", "been", "is", "seen", "as", "military", "officials",
-          "İran", "Kelvin", "\u212a", "self-styled", "anti-terror", "x", "2024", "in", "a", "bid", "to", "no",
-          "evidence", "without", "according", "threatened", "against", "his", "family", "so-called"]
+          "İran", "Kelvin", "\u212a", "\u212aremlin", "ſaid", "self-styled", "anti-terror", "x", "2024", "in", "a",
+          "bid", "to", "no", "evidence", "without", "according", "threatened", "against", "his", "family",
+          "so-called", "I", "other", "x-ray", "K9", "quickly", "bomb"]
+_DETECTORS = [CueDetector(), CueDetector(extra={"purpose": ["a bid", "I a", r"\w+ly said", "no other"], "negation": ["a"],
+                                                "state_actor": ["x-ray", "K9", "(?:the )?Kremlin"]})]
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(_WORDS), max_size=25),
-       st.lists(st.sampled_from([" ", "  ", "-", ", ", ". ", "\u2019", "\u00a0", "\n", ""]), min_size=25, max_size=25))
-def test_fast_matcher_equals_reference_pattern(words: list[str], seps: list[str]) -> None:
-    # The detector tries only the terms whose first characters fit the text at each word
-    # start; its spans must be those of the single reference pattern run over the text.
+       st.lists(st.sampled_from([" ", "  ", "-", ", ", ". ", "\u2019", "\u00a0", "\n", ""]), min_size=25, max_size=25),
+       st.sampled_from([0, 1]))
+def test_fast_matcher_equals_reference_pattern(words: list[str], seps: list[str], which: int) -> None:
+    # The detector's trie-dispatched pattern must find exactly the spans of the single
+    # reference pattern (all terms, tried in order at every word start).
     text = "".join(w + s for w, s in zip(words, seps))
-    det = CueDetector()
+    det = _DETECTORS[which]
     reference = [(m.start(), m.end(), (m.lastgroup or "").split("__")[0], m.group()) for m in det._regex.finditer(text)]
     fast = [tuple(c) for c in det.detect(text) if c.cue_type not in ("scare_quote", "direct_quote")]
     assert fast == reference
+
+
+def test_cue_right_after_a_short_one() -> None:
+    # "a" ends before the trie has read "a b" (from "a bid"): "bomb" must still be found.
+    det = _DETECTORS[1]
+    assert [(c.cue_type, c.match) for c in det.detect("a bomb")] == [("negation", "a"), ("contested", "bomb")]
+
+
+def test_case_folding_classes_match_ignorecase() -> None:
+    import re
+    import string
+
+    from framing.cues import _fold
+
+    every = "".join(chr(i) for i in range(0x110000) if not 0xD800 <= i < 0xE000)
+    for ch in string.ascii_lowercase:
+        assert set(re.findall(_fold(ch), every)) == set(re.findall(ch, every, re.IGNORECASE)), ch
