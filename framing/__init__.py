@@ -8,6 +8,9 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+# ``segment`` is both a module and a function: import it now so the name is the function.
+from .segment import paragraph_spans, segment, sentence_spans
+
 __version__ = "0.1.0"
 
 # public name -> module of the package that defines it
@@ -30,12 +33,9 @@ _EXPORTS: dict[str, str] = {
     "load_corpus": "corpus",
     "load_demo_corpus": "corpus",
     "read_corpus": "corpus",
-    "paragraph_spans": "segment",
-    "segment": "segment",
-    "sentence_spans": "segment",
 }
 
-__all__ = list(_EXPORTS)
+__all__ = [*_EXPORTS, "paragraph_spans", "segment", "sentence_spans"]
 
 
 def __getattr__(name: str) -> Any:
