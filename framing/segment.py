@@ -113,12 +113,20 @@ def _tokenizer() -> Any:
     for key, value in data["ortho_context"].items():
         params.ortho_context[key] = value
     abbrev, collocations = params.abbrev_types, params.collocations
-    # "word. Next" or "word.”": a plain word of two or more letters that is no
-    # abbreviation, a period, then a plain word or a closing quote or bracket, the pair
-    # no known collocation. Punkt's first pass marks the period a sentence break and its
-    # second pass keeps it (the collocation, abbreviation, initial and number rules
-    # cannot apply), so the answer is True without building Punkt's tokens.
-    plain_break = re.compile(r"([A-Za-z]{2,})\.(?:\s+([A-Za-z]+)|([\"')\]\u201d\u2019\u00bb]))").fullmatch
+    colloc_first = {first for first, _ in collocations}
+    # A plain word of two or more letters, then "?" or "!", or a period when the word is no
+    # abbreviation, then white space and a token or a closing quote or bracket
+    # ("said. The", "Asia? Iran", "knees.”"). Punkt's first pass marks the "?", "!" or
+    # period a sentence break and its second pass keeps it (its abbreviation, initial and
+    # number rules cannot apply, and the collocation rule only when the word starts a
+    # known collocation with the next token), so the answer is True without Punkt's tokens.
+    plain_break = re.compile(r"([A-Za-z]{2,})([.?!])(?:\s+(\S+)|([\"')\]\u201d\u2019\u00bb]))").fullmatch
+    letters = re.compile(r"[A-Za-z]+").fullmatch
+
+    def unwrap(pattern: Any) -> Any:
+        # nltk runs its own fixed, linear patterns under a time-out wrapper; call the
+        # compiled pattern inside it directly (same engine, same matches)
+        return getattr(pattern, "_rx", pattern)
 
     class FastPunkt(PunktSentenceTokenizer):
         """Punkt with the same decisions, reached faster.
@@ -131,13 +139,39 @@ def _tokenizer() -> Any:
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._decide = lru_cache(maxsize=200_000)(super().text_contains_sentbreak)
+            self._period_context = unwrap(self._lang_vars.period_context_re()).finditer
+            self._realign = unwrap(self._lang_vars.re_boundary_realignment).match
+
+        def _realign_boundaries(self, text: str, slices: Iterator[slice]) -> Iterator[slice]:
+            # nltk's loop (closing punctuation after a break joins the sentence before it)
+            realign, previous, n = 0, None, len(text)
+            for current in slices:
+                if previous is not None:
+                    start = previous.start + realign
+                    m = self._realign(text[current])
+                    if m:
+                        yield slice(start, current.start + len(m.group(0).rstrip()))
+                        realign = m.end()
+                    else:
+                        realign = 0
+                        if start < min(previous.stop, n):
+                            yield slice(start, previous.stop)
+                previous = current
+            if previous is not None and previous.start + realign < min(previous.stop, n):
+                yield slice(previous.start + realign, previous.stop)
 
         def text_contains_sentbreak(self, text: str) -> bool:
             m = plain_break(text)
             if m is not None:
-                word = m.group(1).lower()
-                if word not in abbrev and (word, (m.group(2) or m.group(3)).lower()) not in collocations:
+                if m.group(2) != ".":
                     return True
+                word = m.group(1).lower()
+                if word not in abbrev:
+                    if word not in colloc_first:
+                        return True
+                    following = m.group(3) or m.group(4)
+                    if letters(following) and (word, following.lower()) not in collocations:
+                        return True
             return self._decide(text)
 
         def _match_potential_end_contexts(self, text: str) -> Iterator[tuple[Any, str]]:
@@ -145,7 +179,7 @@ def _tokenizer() -> Any:
             # (ASCII) white space replaced by str.rfind; the same contexts result.
             previous_start, previous_stop = 0, 0
             previous_match = None
-            for match in self._lang_vars.period_context_re().finditer(text):
+            for match in self._period_context(text):
                 begin = match.start()
                 index = max(text.rfind(" ", previous_stop, begin), text.rfind("\t", previous_stop, begin),
                             text.rfind("\r", previous_stop, begin), text.rfind("\n", previous_stop, begin),

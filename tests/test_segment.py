@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pandas as pd
 from hypothesis import given, settings
@@ -101,7 +102,8 @@ def test_known_sentences_are_recovered(parts: list[str]) -> None:
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(["Mr", "U.S", "said", "Iraq", "J", "no", "2018", "etc", "St", "As", "The", "vs",
-                                 "“We", "”", "(", ")", "...", "!", "?", "Jan", "the", "Gen", "Washington"]), max_size=20),
+                                 "“We", "”", "(", ")", "...", "!", "?", "Jan", "the", "Gen", "Washington", "However,",
+                                 "\u201cThe", "Asia", "MH/PA", "82", "\u00a0"]), max_size=20),
        st.lists(st.sampled_from([". ", ".", " ", ".” ", "? ", "! ", ". \u00a0", "\t", ".\" "]), min_size=20, max_size=20))
 def test_fast_punkt_decides_like_punkt(words: list[str], seps: list[str]) -> None:
     # The shortcuts (plain "word. Next" decisions, str.rfind contexts) must give
@@ -114,3 +116,19 @@ def test_fast_punkt_decides_like_punkt(words: list[str], seps: list[str]) -> Non
     tok = _tokenizer()
     plain = PunktSentenceTokenizer(tok._params, lang_vars=tok._lang_vars)
     assert list(tok.span_tokenize(text)) == list(plain.span_tokenize(text))
+
+
+def test_fast_punkt_equals_punkt_on_real_news(corpora_home: Path) -> None:
+    # Every line of 300 Tehran Times articles and of the bundled corpus: the same spans
+    # as plain nltk Punkt with the same parameters.
+    from nltk.tokenize.punkt import PunktSentenceTokenizer
+
+    from framing.segment import _tokenizer
+
+    tok = _tokenizer()
+    plain = PunktSentenceTokenizer(tok._params, lang_vars=tok._lang_vars)
+    docs = framing.load_corpus("tehran_times", data_home=corpora_home)["text"].head(300).tolist()
+    docs += framing.load_demo_corpus()["text"].tolist()
+    lines = [line for doc in docs for line in doc.split("\n") if line.strip()]
+    assert len(lines) > 3000
+    assert [list(tok.span_tokenize(x)) for x in lines] == [list(plain.span_tokenize(x)) for x in lines]
