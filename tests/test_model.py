@@ -154,8 +154,11 @@ def test_ngram_vectorizer_equals_scikit_learn(tmp_path: Path) -> None:
     params = dict(ngram_range=(1, 3), min_df=1, sublinear_tf=True, token_pattern=r"(?u)\b\w[\w'\u2019-]*\b",
                   dtype=np.float32)
     ours, theirs = NgramVectorizer(**params).fit(train), TfidfVectorizer(**params).fit(train)
-    A, B = ours.transform(new), theirs.transform(new)
-    assert A.shape == B.shape and (A != B).nnz == 0 and np.array_equal(A.indices, B.indices)
+    from framing.features import _SEPARATOR
+
+    for batch in (new, new + [f"plot {_SEPARATOR} plot"], ["plot"]):  # fast path, fallback, one row
+        A, B = ours.transform(batch), theirs.transform(batch)
+        assert A.shape == B.shape and (A != B).nnz == 0 and np.array_equal(A.indices, B.indices)
     import skops.io as sio
 
     sio.dump(ours, tmp_path / "v.skops")
