@@ -389,14 +389,13 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
         if cues is None:
             detector = CueDetector(self.extra_lexicon)
             cues = [detector.detect(t) for t in texts]
-        evidence = []
-        for i, row_cues in enumerate(cues):
-            items = []
-            for j in np.flatnonzero(labels[i]):
-                label = str(self.classes_[j])
-                wanted = LABEL_CUES.get(label)
-                items += [{**c._asdict(), "label": label} for c in row_cues if wanted is None or c.cue_type in wanted]
-            evidence.append(items)
+        evidence: list[list[dict[str, Any]]] = [[] for _ in texts]
+        names = [str(c) for c in self.classes_]
+        for i, j in zip(*np.nonzero(labels)):  # rows with a predicted label only
+            label = names[j]
+            wanted = LABEL_CUES.get(label)
+            evidence[i] += [{"start": c.start, "end": c.end, "cue_type": c.cue_type, "match": c.match, "label": label}
+                            for c in cues[i] if wanted is None or c.cue_type in wanted]
         return labels, proba, evidence
 
     def score(self, X: Any, y: Any, sample_weight: Any = None) -> float:

@@ -44,7 +44,7 @@ def _label_batch(model: Any, frame: pd.DataFrame, evidence: bool) -> pd.DataFram
     for j, name in enumerate(names):
         out[f"{PROBA_PREFIX}{name}"] = proba[:, j].round(4)
     if evidence:
-        out[EVIDENCE] = [json.dumps(e, ensure_ascii=False) for e in ev] if ev is not None else "[]"
+        out[EVIDENCE] = [json.dumps(e, ensure_ascii=False) if e else "[]" for e in ev] if ev is not None else "[]"
     return out
 
 
