@@ -8,7 +8,7 @@ times each stage on 400 documents with a cold segmenter. Prints a table and writ
 ``results/benchmark/label_throughput.csv`` and ``results/benchmark/stages.csv``.
 
 This is a benchmark, not a test: nothing here passes or fails.
-Run: ``FRAMING_DATA=../shared/corpora python benchmarks/bench_label.py [--sizes 10000 50000 200000]``
+Run: ``FRAMING_DATA=../shared/corpora python benchmarks/bench_label.py [--sizes 10000 50000 200000 400000]``
 """
 from __future__ import annotations
 
@@ -88,7 +88,7 @@ def stages(pool: pd.DataFrame) -> pd.DataFrame:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 50_000, 200_000])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 50_000, 200_000, 400_000])
     parser.add_argument("--out", default=str(ROOT / "results" / "benchmark"))
     args = parser.parse_args()
     import framing
