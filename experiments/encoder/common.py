@@ -1,0 +1,71 @@
+"""Shared helpers for the encoder experiment (runs under both venvs: numpy/pandas/sklearn only).
+
+Rows: the non-test gold rows (split in {train, dev}) in load_gold() order. Test rows are
+dropped here and never touched anywhere.
+"""
+from pathlib import Path
+import numpy as np
+import pandas as pd
+
+HERE = Path(__file__).resolve().parent
+OUT = HERE / "out"
+LABELS = ["state_claim_uncritical", "hedged_attribution", "forced_confession_noted", "speculative_motive"]
+SEED = 0
+GRID = np.round(np.arange(0.05, 0.951, 0.025), 3)  # same grid as framing.model.tune_thresholds
+
+
+def load_nontest():
+    g = pd.read_parquet(HERE / "gold.parquet")
+    d = g[g["split"] != "test"].reset_index(drop=True)
+    assert set(d["split"]) == {"train", "dev"}
+    d["group"] = d["corpus"] + "/" + d["doc_id"]
+    return d
+
+
+def tune_thresholds(Y, P, grid=GRID):
+    """Copy of framing.model.tune_thresholds: per-label F1-maximising threshold (ties -> lower t);
+    a label with no positives keeps 0.5."""
+    out = np.full(Y.shape[1], 0.5)
+    for j in range(Y.shape[1]):
+        y = Y[:, j]
+        if y.sum() == 0:
+            continue
+        best, best_t = -1.0, 0.5
+        for t in grid:
+            pred = P[:, j] >= t
+            tp = float(np.sum(pred & (y == 1)))
+            denom = pred.sum() + y.sum()
+            f1 = 2 * tp / denom if denom else 0.0
+            if f1 > best + 1e-12:
+                best, best_t = f1, float(t)
+        out[j] = best_t
+    return out
+
+
+def best_f1(y, p, grid=GRID):
+    """Max F1 over the threshold grid for one label (used to pick C)."""
+    t = tune_thresholds(y.reshape(-1, 1), p.reshape(-1, 1), grid)[0]
+    return f1(y, (p >= t).astype(int)), t
+
+
+def f1(y, pred):
+    tp = float(np.sum((pred == 1) & (y == 1)))
+    d = pred.sum() + y.sum()
+    return 2 * tp / d if d else 0.0
+
+
+def prf_table(Y, Pred):
+    """Per-label precision/recall/F1/support and macro (unweighted mean of per-label values)."""
+    rows = {}
+    for j, name in enumerate(LABELS):
+        y, p = Y[:, j], Pred[:, j]
+        tp = float(np.sum((p == 1) & (y == 1)))
+        prec = tp / p.sum() if p.sum() else 0.0
+        rec = tp / y.sum() if y.sum() else 0.0
+        rows[name] = {"precision": prec, "recall": rec, "f1": f1(y, p), "support": int(y.sum()),
+                      "n_pred": int(p.sum())}
+    rows["macro"] = {k: float(np.mean([rows[n][k] for n in LABELS])) for k in ("precision", "recall", "f1")}
+    rows["macro"]["support"] = int(Y.sum())
+    rows["macro_excl_forced_confession"] = {
+        "f1": float(np.mean([rows[n]["f1"] for n in LABELS if n != "forced_confession_noted"]))}
+    return rows
