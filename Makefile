@@ -27,6 +27,7 @@ results: $(VENV)/.installed-test
 	$(BIN)/python experiments/run_all.py
 
 benchmark: $(VENV)/.installed-test
+	$(BIN)/python benchmarks/fast_paths.py
 	$(BIN)/python benchmarks/bench_label.py
 
 clean:
