@@ -87,8 +87,7 @@ def fit(name: str, train: pd.DataFrame, dev: pd.DataFrame | None) -> Any:
 
 def run_test(gold: pd.DataFrame, root: str, overwrite: bool) -> None:
     run = RunDir(root, "classifier", "test", overwrite=overwrite)
-    if run.done:
-        print("classifier/test: done, skipped")
+    if run.skip():
         return
     train, dev, test = (gold[gold["split"] == s] for s in ("train", "dev", "test"))
     random_rows = test["sampling"].str.startswith(("random", "census")).to_numpy()
@@ -126,8 +125,7 @@ def cv_scores(make_model: Callable[[], Any], data: pd.DataFrame, *, n_boot: int)
 
 def run_selection(gold: pd.DataFrame, root: str, overwrite: bool) -> None:
     run = RunDir(root, "classifier", "selection", overwrite=overwrite)
-    if run.done:
-        print("classifier/selection: done, skipped")
+    if run.skip():
         return
     data = gold[gold["split"] != "test"]
     metrics: dict[str, Any] = {"n": len(data), "candidates": {}}
@@ -143,8 +141,7 @@ def run_selection(gold: pd.DataFrame, root: str, overwrite: bool) -> None:
 
 def run_cv(gold: pd.DataFrame, root: str, overwrite: bool) -> None:
     run = RunDir(root, "classifier", "cv", overwrite=overwrite)
-    if run.done:
-        print("classifier/cv: done, skipped")
+    if run.skip():
         return
     data = gold[gold["split"] != "test"]
     metrics: dict[str, Any] = {"n": len(data), "n_splits": 5, "models": {}}
@@ -161,8 +158,7 @@ def run_cv(gold: pd.DataFrame, root: str, overwrite: bool) -> None:
 
 def run_cross_corpus(gold: pd.DataFrame, root: str, overwrite: bool) -> None:
     run = RunDir(root, "classifier", "cross_corpus", overwrite=overwrite)
-    if run.done:
-        print("classifier/cross_corpus: done, skipped")
+    if run.skip():
         return
     tables = []
     for name in ("cue_rules", "combined"):
@@ -179,8 +175,7 @@ def run_cross_corpus(gold: pd.DataFrame, root: str, overwrite: bool) -> None:
 
 def run_learning_curve(gold: pd.DataFrame, root: str, overwrite: bool) -> None:
     run = RunDir(root, "classifier", "learning_curve", overwrite=overwrite)
-    if run.done:
-        print("classifier/learning_curve: done, skipped")
+    if run.skip():
         return
     train, test = gold[gold["split"] == "train"], gold[gold["split"] == "test"]
     table = learning_curve(MODELS["combined"], train, test, labels=LABELS, random_state=SEED)

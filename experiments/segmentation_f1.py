@@ -22,8 +22,7 @@ def main() -> None:
     parser.add_argument("--overwrite", action="store_true")
     args = parser.parse_args()
     run = RunDir(args.results, "segmentation", "seeds", overwrite=args.overwrite)
-    if run.done:
-        print("segmentation/seeds: done, skipped")
+    if run.skip():
         return
     gold = [json.loads(line) for line in open(ROOT / "tests" / "fixtures" / "seed_sentences.jsonl", encoding="utf-8")]
     docs = framing.load_demo_corpus()

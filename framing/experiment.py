@@ -59,6 +59,12 @@ class RunDir:
         """True when the run finished before and ``overwrite`` is False."""
         return (self.path / "metrics.json").exists() and not self.overwrite
 
+    def skip(self) -> bool:
+        """Like :attr:`done`, and say so (``"<experiment>/<run>: done, skipped"``)."""
+        if self.done:
+            print(f"{self.path.parent.name}/{self.path.name}: done, skipped")
+        return self.done
+
     def write(self, metrics: Mapping[str, Any], config: Mapping[str, Any], tables: Mapping[str, pd.DataFrame] | None = None) -> None:
         """Write tables, config (with run metadata) and, last, metrics (the 'done' marker)."""
         self.path.mkdir(parents=True, exist_ok=True)

@@ -3,11 +3,16 @@
 Rows: the non-test gold rows (split in {train, dev}) in load_gold() order. Test rows are
 dropped here and never touched anywhere.
 """
+import sys
 from pathlib import Path
 import numpy as np
 import pandas as pd
 
 HERE = Path(__file__).resolve().parent
+# the project's own threshold tuning (framing.model needs only numpy, pandas and
+# scikit-learn, which the encoder environment has)
+sys.path.insert(0, str(HERE.parents[1]))
+from framing.model import tune_thresholds  # noqa: E402
 OUT = HERE / "out"
 LABELS = ["state_claim_uncritical", "hedged_attribution", "forced_confession_noted", "speculative_motive"]
 SEED = 0
@@ -22,29 +27,9 @@ def load_nontest():
     return d
 
 
-def tune_thresholds(Y, P, grid=GRID):
-    """Copy of framing.model.tune_thresholds: per-label F1-maximising threshold (ties -> lower t);
-    a label with no positives keeps 0.5."""
-    out = np.full(Y.shape[1], 0.5)
-    for j in range(Y.shape[1]):
-        y = Y[:, j]
-        if y.sum() == 0:
-            continue
-        best, best_t = -1.0, 0.5
-        for t in grid:
-            pred = P[:, j] >= t
-            tp = float(np.sum(pred & (y == 1)))
-            denom = pred.sum() + y.sum()
-            f1 = 2 * tp / denom if denom else 0.0
-            if f1 > best + 1e-12:
-                best, best_t = f1, float(t)
-        out[j] = best_t
-    return out
-
-
 def best_f1(y, p, grid=GRID):
     """Max F1 over the threshold grid for one label (used to pick C)."""
-    t = tune_thresholds(y.reshape(-1, 1), p.reshape(-1, 1), grid)[0]
+    t = tune_thresholds(y.reshape(-1, 1), p.reshape(-1, 1), grid=grid)[0]
     return f1(y, (p >= t).astype(int)), t
 
 
