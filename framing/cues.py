@@ -21,6 +21,11 @@ from typing import Any, NamedTuple
 
 import pandas as pd
 
+try:  # optional compiled scanner (framing/_speedups.c); the same cues without it
+    from . import _speedups
+except ImportError:  # pragma: no cover - an install without a C compiler
+    _speedups = None  # type: ignore[assignment]
+
 from .columns import CUE_TYPE, END, MATCH, PASSAGE_ID, START, TEXT
 from .lexicons import CASE_SENSITIVE, LEXICONS
 
@@ -147,6 +152,8 @@ def _dispatch(lexicon: Mapping[str, Sequence[str]]) -> str:
 
 
 _WILD = "\0"
+#: How many characters deep the compiled scanner's trie goes before trying terms.
+_TREE_DEPTH = 6
 
 
 def _prefixes(term: str, n: int = 3) -> set[str]:
@@ -248,6 +255,7 @@ class CueDetector:
         self._fast = re.compile(r"(?<![\w-])(?=[A-Za-z\u0130\u0131\u017f\u212a])(?:"
                                 + self._trie_node("", itertools.count(1)) + ")", re.DOTALL)
         self._types = {i: name.split("__")[0] for name, i in self._fast.groupindex.items()}
+        self._tree: tuple[Any, ...] | None = None  # the trie as data, for the compiled scanner; built on first use
 
     def _items_for(self, key: str, *, mode: str) -> list[tuple[tuple[str, str], ...]]:
         """The terms that can match where the text starts with ``key``, in reference order, by section.
@@ -309,6 +317,76 @@ class CueDetector:
             alts.append(default)
         return "|".join(alts)
 
+    def _leaf(self, sections: list[tuple[tuple[str, str], ...]]) -> tuple[Any, tuple[str, ...]] | None:
+        """A trie leaf as data: the terms' pattern (``match`` at the word start) and cue type by group."""
+        counter = itertools.count(1)
+        body = "|".join(_named(section, self._order, counter) for section in sections if section)
+        if not body:
+            return None
+        pattern = re.compile(r"(?i:" + body + r")(?![\w])", re.DOTALL)
+        types = [""] * (pattern.groups + 1)
+        for name, i in pattern.groupindex.items():
+            types[i] = name.split("__")[0]
+        return pattern.match, tuple(types)
+
+    def _tree_node(self, key: str, prefixes: Mapping[tuple[str, str], set[str]],
+                   paths: frozenset[str]) -> tuple[Any, ...] | None:
+        """The lexicon as a character trie for ``_speedups.scan_cues``: ``(children, leaf)``.
+
+        Like the fast pattern's trie, but ``_TREE_DEPTH`` characters deep and through
+        spaces (the scanner tries every word start, so it may look past one). At node
+        ``key`` (the text starts with ``key``), ``children`` maps a character of the text
+        to the nodes whose class admits it (``_fold``: an ASCII letter in either case,
+        plus İ ı for i, K for k, ſ for s; any other ASCII character itself), tried in
+        turn; ``leaf`` is tried after them and holds, in reference order, every term that
+        can still match when no child took the next character (terms that go on with a
+        wildcard or a non-ASCII character, which no ASCII text character matches once
+        İ ı ſ K are folded). None where nothing fits.
+        """
+        def fits(item: tuple[str, str], mode: str, children: set[str]) -> bool:
+            for prefix in prefixes[item]:
+                wild = prefix.endswith(_WILD)
+                core = prefix[:-1] if wild else prefix
+                if wild and key.startswith(core):
+                    return True  # this far, and anything may follow
+                if mode == "exact":
+                    if prefix == key:
+                        return True
+                elif len(core) > len(key) and core.startswith(key) and core[len(key)] not in children:
+                    return True
+            return False
+
+        def leaf(mode: str, children: set[str]) -> tuple[Any, tuple[str, ...]] | None:
+            tree, loose, other = self._grouped
+            first, second = key[:1], key[1:2]
+            sections = (tree.get(first, {}).get(second, []) if second.isalpha() else [], loose.get(first, []), other)
+            return self._leaf([tuple(i for i in section if fits(i, mode, children)) for section in sections])
+
+        if len(key) == _TREE_DEPTH:
+            found = leaf("exact", set())
+            return None if found is None else ({}, found)
+        below = frozenset(path for path in paths if len(path) > len(key) and path.startswith(key))
+        following = {path[len(key)] for path in below if path[len(key)].isascii()}
+        table: dict[str, list[tuple[Any, ...]]] = {}
+        for ch in sorted(following):
+            child = self._tree_node(key + ch, prefixes, below)
+            if child is not None:
+                admits = ch.lower() + ch.upper() + _CASE_EXTRA.get(ch.lower(), "") if ch.isalpha() else ch
+                for c in admits:
+                    table.setdefault(c, []).append(child)
+        found = leaf("rest", following)
+        if not table and found is None:
+            return None
+        return {c: tuple(v) for c, v in table.items()}, found
+
+    def _compiled_tree(self) -> tuple[Any, ...]:
+        if self._tree is None:
+            fold = str.maketrans("\u0130\u0131\u017f\u212a", "iisk")  # as re.IGNORECASE folds them
+            prefixes = {item: {p.translate(fold) for p in _prefixes(item[1], _TREE_DEPTH)} for item in self._prefix}
+            paths = frozenset(p.rstrip(_WILD) for ps in prefixes.values() for p in ps)
+            self._tree = self._tree_node("", prefixes, paths) or ({}, None)
+        return self._tree
+
     # The compiled pattern is rebuilt from the parameters on load, so a saved model
     # (skops) stores only plain data.
     def __getstate__(self) -> dict[str, object]:
@@ -321,13 +399,10 @@ class CueDetector:
         """Return the cue spans of one passage, sorted by start offset."""
         if not isinstance(text, str):
             raise TypeError(f"text must be a str, not {type(text).__name__}")
-        cues = []
-        pos, types = 0, self._types
-        for m in self._fast.finditer(text):
-            start, end = m.span(m.lastindex)  # the cue, captured ahead of the word start
-            if start >= pos:  # a word start inside the previous cue is no new cue
-                cues.append(Cue(start, end, types.get(m.lastindex, ""), text[start:end]))
-                pos = end
+        if _speedups is not None:
+            cues = _speedups.scan_cues(text, self._compiled_tree(), Cue)
+        else:
+            cues = self._scan(text)
         if "'" in text or "\u2018" in text or "\u201c" in text or '"' in text:
             for m in _QUOTE.finditer(text):
                 body = m.group("body")
@@ -338,6 +413,17 @@ class CueDetector:
                 kind = "scare_quote" if words <= self.scare_quote_max_words and not speech else "direct_quote"
                 cues.append(Cue(m.start(), m.end(), kind, m.group()))
             cues.sort()
+        return cues
+
+    def _scan(self, text: str) -> list[Cue]:
+        """The lexicon cues of ``text`` by the fast pattern (the compiled scanner's reference)."""
+        cues = []
+        pos, types = 0, self._types
+        for m in self._fast.finditer(text):
+            start, end = m.span(m.lastindex)  # the cue, captured ahead of the word start
+            if start >= pos:  # a word start inside the previous cue is no new cue
+                cues.append(Cue(start, end, types.get(m.lastindex, ""), text[start:end]))
+                pos = end
         return cues
 
     def detect_many(self, texts: Iterable[str]) -> list[list[Cue]]:

@@ -19,6 +19,14 @@ from sklearn.utils.validation import check_is_fitted
 
 from .cues import CUE_TYPES, Cue, CueDetector
 
+try:  # optional compiled tokenizer (framing/_speedups.c); the same matrices without it
+    from . import _speedups
+except ImportError:  # pragma: no cover - an install without a C compiler
+    _speedups = None  # type: ignore[assignment]
+
+#: Token patterns ``_speedups.ngram_ids`` reproduces: scikit-learn's default and framing's.
+_COMPILED_TOKENS = {r"(?u)\b\w\w+\b": 0, r"(?u)\b\w[\w'\u2019-]*\b": 1}
+
 __all__ = ["CueFeatures", "NgramVectorizer", "as_texts", "CUE_FEATURE_NAMES"]
 
 _COMBOS = (
@@ -186,6 +194,16 @@ class NgramVectorizer(TfidfVectorizer):
         # separators. Separator n-grams are never in the vocabulary.
         lower, (lo, hi) = self.lowercase, self.ngram_range
         texts = [d.lower() for d in docs] if lower else docs
+        mode = _COMPILED_TOKENS.get(self.token_pattern)
+        if _speedups is not None and mode is not None and 1 <= lo <= hi:
+            raw_ids, raw_rows = _speedups.ngram_ids(texts, self.vocabulary_, lo, hi, mode)
+            counts = sp.csr_matrix(
+                (np.ones(len(raw_ids) // 8, dtype=self.dtype),
+                 (np.frombuffer(raw_rows, dtype=np.int64), np.frombuffer(raw_ids, dtype=np.int64))),
+                shape=(len(docs), len(self.vocabulary_)),
+            )
+            counts.sum_duplicates()
+            return self._tfidf.transform(counts, copy=False)
         if any(_SEPARATOR in t for t in texts):
             return super().transform(docs)
         tokens = pattern.findall(f" {_SEPARATOR} ".join(texts))

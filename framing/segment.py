@@ -25,6 +25,11 @@ from typing import Any, Literal
 
 import pandas as pd
 
+try:  # optional compiled scanners (framing/_speedups.c); the same spans without them
+    from . import _speedups
+except ImportError:  # pragma: no cover - an install without a C compiler
+    _speedups = None  # type: ignore[assignment]
+
 from .columns import (
     CORPUS,
     DATE,
@@ -141,6 +146,7 @@ def _tokenizer() -> Any:
             self._decide = lru_cache(maxsize=200_000)(super().text_contains_sentbreak)
             self._period_context = unwrap(self._lang_vars.period_context_re()).finditer
             self._realign = unwrap(self._lang_vars.re_boundary_realignment).match
+            self.abbrev, self.collocations, self.colloc_first = abbrev, collocations, colloc_first
 
         def _realign_boundaries(self, text: str, slices: Iterator[slice]) -> Iterator[slice]:
             # nltk's loop (closing punctuation after a break joins the sentence before it)
@@ -192,7 +198,34 @@ def _tokenizer() -> Any:
             if previous_match is not None:
                 yield previous_match, text[previous_start:previous_stop] + previous_match.group() + previous_match.group("after_tok")
 
-    return FastPunkt(params, lang_vars=NewsLanguageVars())
+    tok = FastPunkt(params, lang_vars=NewsLanguageVars())
+    tok.compiled_ok = _compiled_matches(tok)
+    return tok
+
+
+def _compiled_matches(tok: Any) -> bool:
+    """Whether nltk's patterns are the ones ``_speedups.punkt_slices`` reproduces.
+
+    The compiled scan hard-codes nltk 3.9-3.10's candidate-context and realignment
+    patterns; another nltk with other patterns gets the pure-Python path.
+    """
+    lang = tok._lang_vars
+    nonword = r"(?:[)\";}\]\*:@\'\({\[\u2018\u2019\u201c\u201d\xab\xbb%s])"
+    expected = {lang._period_context_fmt % {"NonWord": nonword % ends, "SentEndChars": r"[\.\?!]"}
+                for ends in (r"\?!", r"!\?")}
+    realign = getattr(lang.re_boundary_realignment, "_rx", lang.re_boundary_realignment)
+    return (tuple(lang.sent_end_chars) == (".", "?", "!")
+            and getattr(lang.period_context_re(), "pattern", None) in expected
+            and realign.pattern == r'["\')\]}\u2018\u2019\u201c\u201d\xab\xbb]+?(?:\s+|(?=--)|$)'
+            and bool(realign.flags & re.MULTILINE))
+
+
+def _punkt_spans(tok: Any, text: str) -> list[tuple[int, int]]:
+    """``tok.span_tokenize(text)`` as a list, by the compiled scan where it applies."""
+    if _speedups is not None and tok.compiled_ok:
+        return _speedups.punkt_slices(text, tok.text_contains_sentbreak, tok.abbrev,
+                                      tok.colloc_first, tok.collocations)
+    return list(tok.span_tokenize(text))
 
 
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:
@@ -238,7 +271,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
             spans.append((base + s, base + e))
             continue
         pending: int | None = None
-        for s, e in tok.span_tokenize(chunk):
+        for s, e in _punkt_spans(tok, chunk):
             s, e = _strip(chunk, s, e)
             if s >= e:
                 continue

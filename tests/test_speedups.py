@@ -1,0 +1,187 @@
+"""The compiled scanners (framing/_speedups.c) against their pure-Python references.
+
+Each compiled path must give exactly what the reference gives: Punkt spans, cue spans,
+n-gram matrices. The references are themselves tested against plain nltk Punkt, the
+single reference cue pattern and scikit-learn's TfidfVectorizer (test_segment.py,
+test_cues.py, test_model.py).
+"""
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+import framing
+from framing.cues import Cue, CueDetector
+from framing.features import NgramVectorizer
+
+try:
+    from framing import _speedups
+except ImportError:  # pragma: no cover
+    _speedups = None
+
+segment_module = sys.modules["framing.segment"]
+cues_module = sys.modules["framing.cues"]
+features_module = sys.modules["framing.features"]
+
+needs_speedups = pytest.mark.skipif(_speedups is None, reason="framing._speedups is not built")
+
+
+def test_speedups_are_built_where_required() -> None:
+    # `make test` sets FRAMING_REQUIRE_SPEEDUPS=1: there the extension must have been
+    # compiled, so the equality tests below cannot be skipped silently.
+    if os.environ.get("FRAMING_REQUIRE_SPEEDUPS") != "1":
+        pytest.skip("FRAMING_REQUIRE_SPEEDUPS is not set")
+    assert importlib.import_module("framing._speedups").__file__.endswith(".so")
+
+
+def _python_spans(tok, text: str) -> list[tuple[int, int]]:
+    return [(s, e) for s, e in tok.span_tokenize(text)]
+
+
+def _compiled_spans(tok, text: str) -> list[tuple[int, int]]:
+    return _speedups.punkt_slices(text, tok.text_contains_sentbreak, tok.abbrev, tok.colloc_first, tok.collocations)
+
+
+_PUNKT_WORDS = ["Mr", "U.S", "said", "Iraq", "J", "no", "2018", "etc", "St", "As", "The", "vs", "“We", "”", "(", ")",
+                "...", "!", "?", "Jan", "the", "Gen", "Washington", "However,", "\u201cThe", "Asia", "MH/PA", "82",
+                "\u00a0", "»", "}", "--", "'", "al-Deilami", "D.C", "life", "i.e", "Ä", "x"]
+_PUNKT_SEPS = [". ", ".", " ", ".” ", "? ", "! ", ". \u00a0", "\t", ".\" ", ".) ", ".--", "?!", ".\n", "\n", ".’ ",
+               ".» ", ". “", "!)", ". (", ".  "]
+
+
+@needs_speedups
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_PUNKT_WORDS), max_size=24),
+       st.lists(st.sampled_from(_PUNKT_SEPS), min_size=24, max_size=24))
+def test_compiled_punkt_equals_python_punkt(words: list[str], seps: list[str]) -> None:
+    from nltk.tokenize.punkt import PunktSentenceTokenizer
+
+    text = "".join(w + s for w, s in zip(words, seps))
+    tok = segment_module._tokenizer()
+    assert tok.compiled_ok
+    plain = PunktSentenceTokenizer(tok._params, lang_vars=tok._lang_vars)
+    assert _compiled_spans(tok, text) == _python_spans(tok, text) == list(plain.span_tokenize(text))
+
+
+@needs_speedups
+def test_compiled_punkt_edge_cases() -> None:
+    tok = segment_module._tokenizer()
+    for text in ["", " ", ".", "?!", "a.", "He said. ", "  Hi. Yo.  ", "(Sent1.) Sent2.", "One.”  Two.",
+                 "End.\"", "x.\u2019\u201d Next", "Wait...  What?", "A. B. C.", "\u3000Tokyo.\u3000Osaka."]:
+        assert _compiled_spans(tok, text) == _python_spans(tok, text), text
+    with pytest.raises(TypeError, match="must be sets"):
+        _speedups.punkt_slices("a. B", tok.text_contains_sentbreak, list(tok.abbrev), tok.colloc_first, tok.collocations)
+    with pytest.raises(TypeError):
+        _speedups.punkt_slices(b"a. B", tok.text_contains_sentbreak, tok.abbrev, tok.colloc_first, tok.collocations)
+
+
+def _news_lines(corpora_home: Path, n_docs: int = 300) -> list[str]:
+    docs = framing.load_corpus("tehran_times", data_home=corpora_home)["text"].head(n_docs).tolist()
+    docs += framing.load_demo_corpus()["text"].tolist()
+    return [line for doc in docs for line in doc.split("\n") if line.strip()]
+
+
+@needs_speedups
+def test_compiled_paths_equal_references_on_real_news(corpora_home: Path) -> None:
+    # Every line of 300 Tehran Times articles and of the bundled corpus.
+    tok = segment_module._tokenizer()
+    lines = _news_lines(corpora_home)
+    assert len(lines) > 3000
+    assert [_compiled_spans(tok, x) for x in lines] == [_python_spans(tok, x) for x in lines]
+    sentences = [line[s:e] for line in lines for s, e in framing.sentence_spans(line)]
+    det = CueDetector()
+    assert [_speedups.scan_cues(s, det._compiled_tree(), Cue) for s in sentences] == [det._scan(s) for s in sentences]
+    clf = framing.load_pretrained()
+    assert _same_matrices(clf.vectorizer_, sentences)
+
+
+_CUE_WORDS = ["the", "Foreign", "Ministry", "ministry", "said", "claimed", "n't", "didn't", "RT", "rt", "Tehran",
+              "confessed", "under", "duress", "may", "have", "been", "is", "seen", "as", "military", "officials",
+              "İran", "Kelvin", "\u212a", "\u212aremlin", "ſaid", "self-styled", "anti-terror", "x", "2024", "in", "a",
+              "bid", "to", "no", "evidence", "without", "according", "threatened", "against", "his", "family",
+              "so-called", "I", "other", "x-ray", "K9", "quickly", "bomb", "Émigré", "émigré", "council", "not",
+              "intended", "the president", "THE", "PRESIDENT", "Kyiv\u2019s", "army", "it", "was", "believed"]
+_CUE_DETECTORS = [
+    CueDetector(),
+    CueDetector(extra={"purpose": ["a bid", "I a", r"\w+ly said", "no other"], "negation": ["a"],
+                       "state_actor": ["x-ray", "K9", "(?:the )?Kremlin", "émigré council", "Kyiv\u2019s army",
+                                       r"the\s+pres\w*"]}),
+]
+
+
+@needs_speedups
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_CUE_WORDS), max_size=25),
+       st.lists(st.sampled_from([" ", "  ", "-", ", ", ". ", "\u2019", "\u00a0", "\n", "", "_"]), min_size=25,
+                max_size=25),
+       st.sampled_from([0, 1]))
+def test_compiled_cue_scan_equals_reference_pattern(words: list[str], seps: list[str], which: int) -> None:
+    # The compiled trie walk finds exactly the spans of the fast pattern and of the single
+    # reference pattern (every term tried in order at every word start).
+    text = "".join(w + s for w, s in zip(words, seps))
+    det = _CUE_DETECTORS[which]
+    reference = [(m.start(), m.end(), (m.lastgroup or "").split("__")[0], m.group()) for m in det._regex.finditer(text)]
+    compiled = _speedups.scan_cues(text, det._compiled_tree(), Cue)
+    assert compiled == det._scan(text)
+    assert [tuple(c) for c in compiled] == reference
+    assert all(type(c) is Cue for c in compiled)
+
+
+@needs_speedups
+def test_compiled_cue_scan_rejects_bad_arguments() -> None:
+    det = CueDetector()
+    with pytest.raises(TypeError):
+        _speedups.scan_cues(b"bytes", det._compiled_tree(), Cue)
+    with pytest.raises(TypeError):
+        _speedups.scan_cues("text", [], Cue)
+    # any callable builds the cue records
+    assert _speedups.scan_cues("He claimed", det._compiled_tree(), lambda *a: a) == [(3, 10, "distancing_verb", "claimed")]
+
+
+def _same_matrices(vec: NgramVectorizer, texts: list[str]) -> bool:
+    A = vec.transform(texts)
+    B = TfidfVectorizer.transform(vec, texts)
+    return A.shape == B.shape and (A != B).nnz == 0 and np.array_equal(A.indices, B.indices) \
+        and np.array_equal(A.indptr, B.indptr)
+
+
+_TOKEN_TEXT = st.text(alphabet=st.sampled_from(list("ab c'’-_1é") + ["É", "İ", "ı", "ſ", "\u212a", "\u0301", "🙂",
+                                                                      "日", "\u00a0", "\n", ".", ","]), max_size=40)
+
+
+@needs_speedups
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_TOKEN_TEXT, min_size=1, max_size=6),
+       st.sampled_from([r"(?u)\b\w\w+\b", r"(?u)\b\w[\w'\u2019-]*\b"]),
+       st.sampled_from([(1, 1), (1, 2), (2, 3)]))
+def test_compiled_ngrams_equal_scikit_learn(texts: list[str], pattern: str, ngram_range: tuple[int, int]) -> None:
+    train = texts + ["a b c", "ab c'd a-b", "é b", "İ ı ſ \u212a", "c’d-", "ab cd ef gh"]
+    params = dict(ngram_range=ngram_range, token_pattern=pattern, sublinear_tf=True, dtype=np.float32)
+    vec = NgramVectorizer(**params).fit(train)
+    assert _same_matrices(vec, texts)
+    with pytest.raises(ValueError, match="mode"):
+        _speedups.ngram_ids(texts, vec.vocabulary_, 1, 1, 2)
+
+
+@needs_speedups
+def test_pure_python_paths_give_the_same_labels(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Without the extension (an install with no C compiler) every public result is the same.
+    text = ("The ministry claimed, without offering evidence, that the network was run by Mossad. "
+            "He allegedly confessed under duress. Mr. Aliyev said: “It was staged.” Why? To scare them.")
+    clf = framing.load_pretrained()
+    spans, cues = framing.sentence_spans(text), framing.detect_cues(text)
+    sentences = [text[s:e] for s, e in spans]
+    proba = clf.predict_proba(sentences)
+    for module in (segment_module, cues_module, features_module):
+        monkeypatch.setattr(module, "_speedups", None)
+    assert framing.sentence_spans(text) == spans
+    assert CueDetector().detect(text) == cues
+    assert np.array_equal(clf.predict_proba(sentences), proba)
