@@ -43,6 +43,17 @@ static inline int is_nonword(Py_UCS4 c) {
         return 0;
     }
 }
+/* characters NewsLanguageVars._re_word_start excludes, "-" aside (it may start "--"):
+ * nltk's word tokenizer makes each a one-character token */
+static inline int is_nonstarter(Py_UCS4 c) {
+    switch (c) {
+    case '(': case '"': case '`': case '{': case '[': case ':': case ';': case '&': case '#':
+    case '*': case '@': case ')': case '}': case ']': case ',': case 0x201c: case 0x2018: case 0xab:
+        return 1;
+    default:
+        return 0;
+    }
+}
 /* the closing characters of FastPunkt's plain-break pattern: "')] and ” ’ » */
 static inline int is_plain_closer(Py_UCS4 c) {
     return c == '"' || c == '\'' || c == ')' || c == ']' || c == 0x201d || c == 0x2019 || c == 0xbb;
@@ -95,15 +106,25 @@ static int plain_decision(int kind, const void *data, const Context *c, PyObject
     if (r != 0) { Py_DECREF(word); return r < 0 ? -2 : -1; }
     r = PySet_Contains(colloc_first, word);
     if (r <= 0) { Py_DECREF(word); return r < 0 ? -2 : 1; }
-    /* the word starts a known collocation: a break unless (word, following) is one */
+    /* The word starts a known collocation: a break unless (word, next token's type) is
+     * one.  The next token, as nltk's word tokenizer splits `following`: a character no
+     * word starts with (NewsLanguageVars) or a lone closing mark is a token by itself;
+     * ASCII letters, alone or before a final , ; or :, are one token (lower-cased as
+     * its type).  Anything else (digits, inner punctuation, a final period) goes to Punkt. */
     Py_ssize_t fn = fe - fs;
-    if (fn >= (Py_ssize_t)sizeof(buf)) { Py_DECREF(word); return -1; }
-    for (Py_ssize_t k = 0; k < fn; k++) {
-        Py_UCS4 ch = CH(fs + k);
-        if (!is_ascii_letter(ch)) { Py_DECREF(word); return -1; }
-        buf[k] = (char)(ch <= 'Z' ? ch + 32 : ch);
+    Py_UCS4 f0 = CH(fs);
+    int single = is_nonstarter(f0) || (fn == 1 && is_plain_closer(f0));
+    if (!single) {
+        Py_UCS4 last = CH(fe - 1);
+        if (last == ',' || last == ';' || last == ':') fn--;
+        if (fn < 1 || fn >= (Py_ssize_t)sizeof(buf)) { Py_DECREF(word); return -1; }
+        for (Py_ssize_t k = 0; k < fn; k++) {
+            Py_UCS4 ch = CH(fs + k);
+            if (!is_ascii_letter(ch)) { Py_DECREF(word); return -1; }
+            buf[k] = (char)(ch <= 'Z' ? ch + 32 : ch);
+        }
     }
-    PyObject *following = PyUnicode_FromStringAndSize(buf, fn);
+    PyObject *following = single ? PyUnicode_FromOrdinal(f0) : PyUnicode_FromStringAndSize(buf, fn);
     if (!following) { Py_DECREF(word); return -2; }
     PyObject *pair = PyTuple_Pack(2, word, following);
     Py_DECREF(word);
@@ -397,20 +418,20 @@ fail:
 
 /* ---------------------------------------------------------------- n-grams */
 
-/* ngram_ids(texts, vocabulary, lo, hi, mode) -> (ids: bytes of int64, rows: bytes of int64)
+/* ngram_ids(texts, vocabulary, lo, hi, mode, known) -> (ids: bytes of int64, rows: bytes of int64)
  *
  * Tokens are what re.findall gives for mode 0, scikit-learn's default pattern
  * ``(?u)\b\w\w+\b`` (runs of two or more word characters), or mode 1, framing's
  * ``(?u)\b\w[\w'\u2019-]*\b`` (words with inner apostrophes and hyphens); n-grams for
  * lo <= n <= hi are tokens joined by one space within one text, looked up in the
- * vocabulary (a dict of str to int).  Returns the column of each n-gram found and the
+ * vocabulary (a dict of str to int); `known` is the set of tokens its terms are made of.  Returns the column of each n-gram found and the
  * row it came from, in the order scikit-learn's analyzer yields them per text. */
 static PyObject *ngram_ids(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
-    if (nargs != 5 || !PyList_Check(args[0]) || !PyDict_Check(args[1])) {
-        PyErr_SetString(PyExc_TypeError, "ngram_ids(texts: list, vocabulary: dict, lo, hi, mode)");
+    if (nargs != 6 || !PyList_Check(args[0]) || !PyDict_Check(args[1]) || !PyAnySet_Check(args[5])) {
+        PyErr_SetString(PyExc_TypeError, "ngram_ids(texts: list, vocabulary: dict, lo, hi, mode, known: set)");
         return NULL;
     }
-    PyObject *texts = args[0], *vocab = args[1];
+    PyObject *texts = args[0], *vocab = args[1], *known = args[5];
     Py_ssize_t lo = PyLong_AsSsize_t(args[2]), hi = PyLong_AsSsize_t(args[3]);
     long mode = PyLong_AsLong(args[4]);
     if (PyErr_Occurred()) return NULL;
@@ -424,8 +445,9 @@ static PyObject *ngram_ids(PyObject *self, PyObject *const *args, Py_ssize_t nar
     Py_ssize_t tcap = 256, bcap = 256;
     Py_UCS4 *buf = PyMem_Malloc(bcap * sizeof(Py_UCS4));
     Py_ssize_t *tstart = PyMem_Malloc(tcap * sizeof(Py_ssize_t)), *tend = PyMem_Malloc(tcap * sizeof(Py_ssize_t));
+    Py_ssize_t *unknown_before = PyMem_Malloc((tcap + 1) * sizeof(Py_ssize_t)); /* prefix counts */
     PyObject *result = NULL;
-    if (!ids || !rows || !tstart || !tend || !buf) { PyErr_NoMemory(); goto done; }
+    if (!ids || !rows || !tstart || !tend || !buf || !unknown_before) { PyErr_NoMemory(); goto done; }
     for (Py_ssize_t r = 0; r < PyList_GET_SIZE(texts); r++) {
         PyObject *text = PyList_GET_ITEM(texts, r);
         if (!PyUnicode_Check(text)) {
@@ -456,13 +478,30 @@ static PyObject *ngram_ids(PyObject *self, PyObject *const *args, Py_ssize_t nar
                 Py_ssize_t *b = PyMem_Realloc(tend, tcap * sizeof(Py_ssize_t));
                 if (!b) { PyErr_NoMemory(); goto done; }
                 tend = b;
+                Py_ssize_t *u = PyMem_Realloc(unknown_before, (tcap + 1) * sizeof(Py_ssize_t));
+                if (!u) { PyErr_NoMemory(); goto done; }
+                unknown_before = u;
             }
             tstart[nt] = i; tend[nt] = j; nt++;
             i = j;
         }
+        /* An n-gram is in the vocabulary only if each of its tokens is in a term of it
+         * (`known`): longer n-grams over an unknown token are not even built. */
+        unknown_before[0] = 0;
+        if (hi > 1) {
+            for (Py_ssize_t t = 0; t < nt; t++) {
+                PyObject *tok = PyUnicode_Substring(text, tstart[t], tend[t]);
+                if (!tok) goto done;
+                int in = PySet_Contains(known, tok);
+                Py_DECREF(tok);
+                if (in < 0) goto done;
+                unknown_before[t + 1] = unknown_before[t] + !in;
+            }
+        }
         for (Py_ssize_t g = lo; g <= hi; g++) {
             for (Py_ssize_t t = 0; t + g <= nt; t++) {
                 PyObject *gram;
+                if (g > 1 && unknown_before[t + g] != unknown_before[t]) continue;
                 if (g == 1) {
                     gram = PyUnicode_Substring(text, tstart[t], tend[t]);
                 } else {
@@ -519,6 +558,7 @@ done:
     PyMem_Free(tstart);
     PyMem_Free(tend);
     PyMem_Free(buf);
+    PyMem_Free(unknown_before);
     return result;
 }
 
@@ -528,7 +568,7 @@ static PyMethodDef methods[] = {
     {"scan_cues", (PyCFunction)(void (*)(void))scan_cues, METH_FASTCALL,
      "scan_cues(text, root, make) -> list of make(start, end, cue_type, match)"},
     {"ngram_ids", (PyCFunction)(void (*)(void))ngram_ids, METH_FASTCALL,
-     "ngram_ids(texts, vocabulary, lo, hi, mode) -> (ids, rows) as bytes of int64"},
+     "ngram_ids(texts, vocabulary, lo, hi, mode, known) -> (ids, rows) as bytes of int64"},
     {NULL, NULL, 0, NULL},
 };
 

@@ -168,7 +168,7 @@ def test_compiled_ngrams_equal_scikit_learn(texts: list[str], pattern: str, ngra
     vec = NgramVectorizer(**params).fit(train)
     assert _same_matrices(vec, texts)
     with pytest.raises(ValueError, match="mode"):
-        _speedups.ngram_ids(texts, vec.vocabulary_, 1, 1, 2)
+        _speedups.ngram_ids(texts, vec.vocabulary_, 1, 1, 2, frozenset())
 
 
 @needs_speedups
