@@ -295,7 +295,7 @@ fail:
  * match(text, pos) is a compiled pattern's match method and types[lastindex] names the
  * cue type of the group that matched. */
 static PyObject *trie_walk(PyObject *node, PyObject *text, int kind, const void *data, Py_ssize_t n,
-                           Py_ssize_t p, Py_ssize_t depth, Py_ssize_t *out_depth, PyObject **out_type) {
+                           Py_ssize_t p, Py_ssize_t depth, PyObject **out_type) {
     PyObject *children = PyTuple_GET_ITEM(node, 0);
     PyObject *leaf = PyTuple_GET_ITEM(node, 1);
     if (p + depth < n && PyDict_GET_SIZE(children)) {
@@ -306,8 +306,7 @@ static PyObject *trie_walk(PyObject *node, PyObject *text, int kind, const void 
         if (!alts && PyErr_Occurred()) return NULL;
         if (alts) {
             for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(alts); k++) {
-                PyObject *m = trie_walk(PyTuple_GET_ITEM(alts, k), text, kind, data, n, p, depth + 1,
-                                        out_depth, out_type);
+                PyObject *m = trie_walk(PyTuple_GET_ITEM(alts, k), text, kind, data, n, p, depth + 1, out_type);
                 if (m != Py_None) return m;
                 Py_DECREF(m);
             }
@@ -320,7 +319,6 @@ static PyObject *trie_walk(PyObject *node, PyObject *text, int kind, const void 
         PyObject *m = PyObject_Vectorcall(PyTuple_GET_ITEM(leaf, 0), call_args, 2, NULL);
         Py_DECREF(pos);
         if (!m || m != Py_None) {
-            *out_depth = depth;
             *out_type = PyTuple_GET_ITEM(leaf, 1);
             return m;
         }
@@ -358,9 +356,8 @@ static PyObject *scan_cues(PyObject *self, PyObject *const *args, Py_ssize_t nar
             p++;
             continue;
         }
-        Py_ssize_t depth = 0;
         PyObject *type = NULL;
-        PyObject *m = trie_walk(root, text, kind, data, n, p, 0, &depth, &type);
+        PyObject *m = trie_walk(root, text, kind, data, n, p, 0, &type);
         if (!m) goto fail;
         if (m == Py_None) {
             Py_DECREF(m);
@@ -418,6 +415,34 @@ fail:
 
 /* ---------------------------------------------------------------- n-grams */
 
+/* The columns of the n-grams found, and the row each came from. */
+typedef struct {
+    long long *ids, *rows;
+    Py_ssize_t used, cap;
+} IdList;
+
+/* Append vocabulary[gram] (if present) for `row`; -1 on error. */
+static int add_gram(IdList *found, PyObject *vocab, PyObject *gram, Py_ssize_t row) {
+    PyObject *col = PyDict_GetItemWithError(vocab, gram); /* borrowed */
+    if (!col) return PyErr_Occurred() ? -1 : 0;
+    long long c = PyLong_AsLongLong(col);
+    if (c == -1 && PyErr_Occurred()) return -1;
+    if (found->used == found->cap) {
+        Py_ssize_t cap = found->cap * 2;
+        long long *a = PyMem_Realloc(found->ids, cap * sizeof(long long));
+        if (!a) { PyErr_NoMemory(); return -1; }
+        found->ids = a;
+        long long *b = PyMem_Realloc(found->rows, cap * sizeof(long long));
+        if (!b) { PyErr_NoMemory(); return -1; }
+        found->rows = b;
+        found->cap = cap;
+    }
+    found->ids[found->used] = c;
+    found->rows[found->used] = row;
+    found->used++;
+    return 0;
+}
+
 /* ngram_ids(texts, vocabulary, lo, hi, mode, known) -> (ids: bytes of int64, rows: bytes of int64)
  *
  * Tokens are what re.findall gives for mode 0, scikit-learn's default pattern
@@ -439,15 +464,13 @@ static PyObject *ngram_ids(PyObject *self, PyObject *const *args, Py_ssize_t nar
         PyErr_SetString(PyExc_ValueError, "need 1 <= lo <= hi and mode 0 or 1");
         return NULL;
     }
-    Py_ssize_t cap = 1024, used = 0;
-    long long *ids = PyMem_Malloc(cap * sizeof(long long));
-    long long *rows = PyMem_Malloc(cap * sizeof(long long));
+    IdList found = {PyMem_Malloc(1024 * sizeof(long long)), PyMem_Malloc(1024 * sizeof(long long)), 0, 1024};
     Py_ssize_t tcap = 256, bcap = 256;
     Py_UCS4 *buf = PyMem_Malloc(bcap * sizeof(Py_UCS4));
     Py_ssize_t *tstart = PyMem_Malloc(tcap * sizeof(Py_ssize_t)), *tend = PyMem_Malloc(tcap * sizeof(Py_ssize_t));
     Py_ssize_t *unknown_before = PyMem_Malloc((tcap + 1) * sizeof(Py_ssize_t)); /* prefix counts */
     PyObject *result = NULL;
-    if (!ids || !rows || !tstart || !tend || !buf || !unknown_before) { PyErr_NoMemory(); goto done; }
+    if (!found.ids || !found.rows || !tstart || !tend || !buf || !unknown_before) { PyErr_NoMemory(); goto done; }
     for (Py_ssize_t r = 0; r < PyList_GET_SIZE(texts); r++) {
         PyObject *text = PyList_GET_ITEM(texts, r);
         if (!PyUnicode_Check(text)) {
@@ -485,76 +508,53 @@ static PyObject *ngram_ids(PyObject *self, PyObject *const *args, Py_ssize_t nar
             tstart[nt] = i; tend[nt] = j; nt++;
             i = j;
         }
-        /* An n-gram is in the vocabulary only if each of its tokens is in a term of it
-         * (`known`): longer n-grams over an unknown token are not even built. */
+        /* Each token once: its unigram looked up, and whether it is in a term of the
+         * vocabulary (`known`); longer n-grams over an unknown token are not even built. */
         unknown_before[0] = 0;
-        if (hi > 1) {
-            for (Py_ssize_t t = 0; t < nt; t++) {
-                PyObject *tok = PyUnicode_Substring(text, tstart[t], tend[t]);
-                if (!tok) goto done;
-                int in = PySet_Contains(known, tok);
-                Py_DECREF(tok);
-                if (in < 0) goto done;
-                unknown_before[t + 1] = unknown_before[t] + !in;
-            }
+        for (Py_ssize_t t = 0; t < nt; t++) {
+            PyObject *tok = PyUnicode_Substring(text, tstart[t], tend[t]);
+            if (!tok) goto done;
+            int in = PySet_Contains(known, tok);
+            if (in > 0 && lo == 1 && add_gram(&found, vocab, tok, r) < 0) in = -1;
+            Py_DECREF(tok);
+            if (in < 0) goto done;
+            unknown_before[t + 1] = unknown_before[t] + !in;
         }
-        for (Py_ssize_t g = lo; g <= hi; g++) {
+        for (Py_ssize_t g = lo > 2 ? lo : 2; g <= hi; g++) {
             for (Py_ssize_t t = 0; t + g <= nt; t++) {
-                PyObject *gram;
-                if (g > 1 && unknown_before[t + g] != unknown_before[t]) continue;
-                if (g == 1) {
-                    gram = PyUnicode_Substring(text, tstart[t], tend[t]);
-                } else {
-                    /* tokens joined by single spaces, built canonically (the dict compares kinds) */
-                    Py_ssize_t len = g - 1;
-                    for (Py_ssize_t u = t; u < t + g; u++) len += tend[u] - tstart[u];
-                    if (len > bcap) {
-                        Py_UCS4 *nb = PyMem_Realloc(buf, len * sizeof(Py_UCS4));
-                        if (!nb) { PyErr_NoMemory(); goto done; }
-                        buf = nb;
-                        bcap = len;
-                    }
-                    Py_ssize_t at = 0;
-                    for (Py_ssize_t u = t; u < t + g; u++) {
-                        if (u > t) buf[at++] = ' ';
-                        for (Py_ssize_t q = tstart[u]; q < tend[u]; q++) buf[at++] = CH(q);
-                    }
-                    gram = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, buf, len);
+                if (unknown_before[t + g] != unknown_before[t]) continue;
+                /* tokens joined by single spaces, built canonically (the dict compares kinds) */
+                Py_ssize_t len = g - 1;
+                for (Py_ssize_t u = t; u < t + g; u++) len += tend[u] - tstart[u];
+                if (len > bcap) {
+                    Py_UCS4 *nb = PyMem_Realloc(buf, len * sizeof(Py_UCS4));
+                    if (!nb) { PyErr_NoMemory(); goto done; }
+                    buf = nb;
+                    bcap = len;
                 }
+                Py_ssize_t at = 0;
+                for (Py_ssize_t u = t; u < t + g; u++) {
+                    if (u > t) buf[at++] = ' ';
+                    for (Py_ssize_t q = tstart[u]; q < tend[u]; q++) buf[at++] = CH(q);
+                }
+                PyObject *gram = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, buf, len);
                 if (!gram) goto done;
-                PyObject *col = PyDict_GetItemWithError(vocab, gram);
+                int ok = add_gram(&found, vocab, gram, r);
                 Py_DECREF(gram);
-                if (!col) {
-                    if (PyErr_Occurred()) goto done;
-                    continue;
-                }
-                long long c = PyLong_AsLongLong(col);
-                if (c == -1 && PyErr_Occurred()) goto done;
-                if (used == cap) {
-                    cap *= 2;
-                    long long *a = PyMem_Realloc(ids, cap * sizeof(long long));
-                    if (!a) { PyErr_NoMemory(); goto done; }
-                    ids = a;
-                    long long *b = PyMem_Realloc(rows, cap * sizeof(long long));
-                    if (!b) { PyErr_NoMemory(); goto done; }
-                    rows = b;
-                }
-                ids[used] = c;
-                rows[used] = r;
-                used++;
+                if (ok < 0) goto done;
             }
         }
     }
     {
-        PyObject *a = PyBytes_FromStringAndSize((const char *)ids, used * (Py_ssize_t)sizeof(long long));
-        PyObject *b = PyBytes_FromStringAndSize((const char *)rows, used * (Py_ssize_t)sizeof(long long));
+        PyObject *a = PyBytes_FromStringAndSize((const char *)found.ids, found.used * (Py_ssize_t)sizeof(long long));
+        PyObject *b = PyBytes_FromStringAndSize((const char *)found.rows, found.used * (Py_ssize_t)sizeof(long long));
         if (a && b) result = PyTuple_Pack(2, a, b);
         Py_XDECREF(a);
         Py_XDECREF(b);
     }
 done:
-    PyMem_Free(ids);
-    PyMem_Free(rows);
+    PyMem_Free(found.ids);
+    PyMem_Free(found.rows);
     PyMem_Free(tstart);
     PyMem_Free(tend);
     PyMem_Free(buf);

@@ -257,6 +257,12 @@ class CueDetector:
         self._types = {i: name.split("__")[0] for name, i in self._fast.groupindex.items()}
         self._tree: tuple[Any, ...] | None = None  # the trie as data, for the compiled scanner; built on first use
 
+    def _sections(self, key: str) -> tuple[Sequence[tuple[str, str]], ...]:
+        """The reference order's sections for a word starting with ``key``: its two letters, its first, the rest."""
+        tree, loose, other = self._grouped
+        first, second = key[:1], key[1:2]
+        return tree.get(first, {}).get(second, []) if second.isalpha() else [], loose.get(first, []), other
+
     def _items_for(self, key: str, *, mode: str) -> list[tuple[tuple[str, str], ...]]:
         """The terms that can match where the text starts with ``key``, in reference order, by section.
 
@@ -264,9 +270,7 @@ class CueDetector:
         ``"partial"`` (it starts with ``key`` and goes on with a character no child of the
         trie node takes) or ``"open"`` (it starts with ``key``, anything may follow).
         """
-        tree, loose, other = self._grouped
-        first, second = key[:1], key[1:2]
-        sections = (tree.get(first, {}).get(second, []) if second.isalpha() else [], loose.get(first, []), other)
+        sections = self._sections(key)
 
         def fits(item: tuple[str, str]) -> bool:
             for prefix in self._prefix[item]:
@@ -357,10 +361,7 @@ class CueDetector:
             return False
 
         def leaf(mode: str, children: set[str]) -> tuple[Any, tuple[str, ...]] | None:
-            tree, loose, other = self._grouped
-            first, second = key[:1], key[1:2]
-            sections = (tree.get(first, {}).get(second, []) if second.isalpha() else [], loose.get(first, []), other)
-            return self._leaf([tuple(i for i in section if fits(i, mode, children)) for section in sections])
+            return self._leaf([tuple(i for i in section if fits(i, mode, children)) for section in self._sections(key)])
 
         if len(key) == _TREE_DEPTH:
             found = leaf("exact", set())
