@@ -6,8 +6,9 @@
  *   punkt_slices  nltk Punkt's candidate-boundary scan, the plain-word break decision
  *                 and the closing-punctuation realignment (framing.segment.FastPunkt);
  *   scan_cues     the cue lexicons' three-character trie (framing.cues.CueDetector._fast);
- *   ngram_ids     the default word tokenizer ``(?u)\b\w\w+\b`` and the n-gram vocabulary
- *                 look-up (framing.features.NgramVectorizer).
+ *   ngram_ids     the word tokenizers ``(?u)\b\w\w+\b`` and ``(?u)\b\w[\w'\u2019-]*\b`` and
+ *                 the n-gram vocabulary look-up, over a vocabulary compiled once by
+ *                 ngram_table (framing.features.NgramVectorizer).
  *
  * Character classes follow Python's ``re`` on str patterns: a word character is
  * Py_UNICODE_ISALNUM or "_", white space is Py_UNICODE_ISSPACE.  Decisions that need
@@ -290,41 +291,96 @@ fail:
 
 /* ---------------------------------------------------------------- cues */
 
+/* Does text[p:] start with one of the alternatives of a compiled term, and end before
+ * a non-word character?  Each alternative is a tuple of items: a str (one character of
+ * the text, any of the str's), or an int k (a run of at least k word characters, taken
+ * whole).  Returns the end of the first alternative that matches, or -1. */
+static Py_ssize_t program_match(PyObject *alts, int kind, const void *data, Py_ssize_t n, Py_ssize_t p) {
+    for (Py_ssize_t a = 0; a < PyTuple_GET_SIZE(alts); a++) {
+        PyObject *alt = PyTuple_GET_ITEM(alts, a);
+        Py_ssize_t q = p, k;
+        for (k = 0; k < PyTuple_GET_SIZE(alt); k++) {
+            PyObject *item = PyTuple_GET_ITEM(alt, k);
+            if (PyLong_CheckExact(item)) {
+                Py_ssize_t start = q;
+                while (q < n && is_word(CH(q))) q++;
+                if (q - start < PyLong_AsSsize_t(item)) break;
+            } else {
+                if (q >= n) break;
+                Py_UCS4 c = CH(q);
+                int ikind = PyUnicode_KIND(item);
+                const void *idata = PyUnicode_DATA(item);
+                Py_ssize_t m = PyUnicode_GET_LENGTH(item), j;
+                for (j = 0; j < m && PyUnicode_READ(ikind, idata, j) != c; j++)
+                    ;
+                if (j == m) break;
+                q++;
+            }
+        }
+        if (k == PyTuple_GET_SIZE(alt) && (q >= n || !is_word(CH(q)))) return q;
+    }
+    return -1;
+}
+
 /* A trie node is a tuple (children, leaf): children maps one character of the text to
- * a tuple of child nodes (tried in order), leaf is None or (match, types) where
+ * a tuple of child nodes (tried in order), leaf is None, a list of (cue_type,
+ * alternatives) tried in order (see program_match), or (match, types) where
  * match(text, pos) is a compiled pattern's match method and types[lastindex] names the
- * cue type of the group that matched. */
-static PyObject *trie_walk(PyObject *node, PyObject *text, int kind, const void *data, Py_ssize_t n,
-                           Py_ssize_t p, Py_ssize_t depth, PyObject **out_type) {
+ * cue type of the group that matched.  Returns the end of the cue found at p and sets
+ * *out_type (borrowed), -1 where none is found, -2 on error. */
+static Py_ssize_t trie_walk(PyObject *node, PyObject *text, int kind, const void *data, Py_ssize_t n,
+                            Py_ssize_t p, Py_ssize_t depth, PyObject **out_type) {
     PyObject *children = PyTuple_GET_ITEM(node, 0);
     PyObject *leaf = PyTuple_GET_ITEM(node, 1);
     if (p + depth < n && PyDict_GET_SIZE(children)) {
         PyObject *key = PyUnicode_FromOrdinal(CH(p + depth));
-        if (!key) return NULL;
+        if (!key) return -2;
         PyObject *alts = PyDict_GetItemWithError(children, key); /* borrowed */
         Py_DECREF(key);
-        if (!alts && PyErr_Occurred()) return NULL;
+        if (!alts && PyErr_Occurred()) return -2;
         if (alts) {
             for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(alts); k++) {
-                PyObject *m = trie_walk(PyTuple_GET_ITEM(alts, k), text, kind, data, n, p, depth + 1, out_type);
-                if (m != Py_None) return m;
-                Py_DECREF(m);
+                Py_ssize_t end = trie_walk(PyTuple_GET_ITEM(alts, k), text, kind, data, n, p, depth + 1, out_type);
+                if (end != -1) return end;
             }
         }
     }
-    if (leaf != Py_None) {
-        PyObject *pos = PyLong_FromSsize_t(p);
-        if (!pos) return NULL;
-        PyObject *call_args[2] = {text, pos};
-        PyObject *m = PyObject_Vectorcall(PyTuple_GET_ITEM(leaf, 0), call_args, 2, NULL);
-        Py_DECREF(pos);
-        if (!m || m != Py_None) {
-            *out_type = PyTuple_GET_ITEM(leaf, 1);
-            return m;
+    if (leaf == Py_None) return -1;
+    if (PyList_Check(leaf)) {
+        for (Py_ssize_t k = 0; k < PyList_GET_SIZE(leaf); k++) {
+            PyObject *entry = PyList_GET_ITEM(leaf, k);
+            Py_ssize_t end = program_match(PyTuple_GET_ITEM(entry, 1), kind, data, n, p);
+            if (end >= 0) {
+                *out_type = PyTuple_GET_ITEM(entry, 0);
+                return end;
+            }
         }
-        return m; /* None */
+        return -1;
     }
-    Py_RETURN_NONE;
+    PyObject *pos = PyLong_FromSsize_t(p);
+    if (!pos) return -2;
+    PyObject *call_args[2] = {text, pos};
+    PyObject *m = PyObject_Vectorcall(PyTuple_GET_ITEM(leaf, 0), call_args, 2, NULL);
+    Py_DECREF(pos);
+    if (!m) return -2;
+    if (m == Py_None) {
+        Py_DECREF(m);
+        return -1;
+    }
+    PyObject *li = PyObject_GetAttrString(m, "lastindex");
+    PyObject *endo = li ? PyObject_CallMethod(m, "end", "O", li) : NULL;
+    Py_DECREF(m);
+    Py_ssize_t end = endo ? PyLong_AsSsize_t(endo) : -2;
+    Py_ssize_t gi = li ? PyLong_AsSsize_t(li) : -2;
+    Py_XDECREF(endo);
+    Py_XDECREF(li);
+    PyObject *types = PyTuple_GET_ITEM(leaf, 1);
+    if (end < 0 || gi < 0 || gi >= PyTuple_GET_SIZE(types)) {
+        if (!PyErr_Occurred()) PyErr_SetString(PyExc_RuntimeError, "cue trie: bad group");
+        return -2;
+    }
+    *out_type = PyTuple_GET_ITEM(types, gi);
+    return end;
 }
 
 /* scan_cues(text, root, make) -> list
@@ -352,32 +408,18 @@ static PyObject *scan_cues(PyObject *self, PyObject *const *args, Py_ssize_t nar
     while (p < n) {
         Py_UCS4 c = CH(p);
         if (!(is_ascii_letter(c) || c == 0x130 || c == 0x131 || c == 0x17f || c == 0x212a) ||
-            (p > 0 && (is_word(CH(p - 1)) || CH(p - 1) == '-'))) {
-            p++;
+            (p > 0 && (is_word(CH(p - 1)) || CH(p - 1) == '-')) || p < pos) {
+            p++; /* not a word start, or one inside the previous cue (no new cue there) */
             continue;
         }
         PyObject *type = NULL;
-        PyObject *m = trie_walk(root, text, kind, data, n, p, 0, &type);
-        if (!m) goto fail;
-        if (m == Py_None) {
-            Py_DECREF(m);
+        Py_ssize_t end = trie_walk(root, text, kind, data, n, p, 0, &type);
+        if (end == -2) goto fail;
+        if (end == -1) {
             p++;
             continue;
         }
-        PyObject *li = PyObject_GetAttrString(m, "lastindex");
-        if (!li) { Py_DECREF(m); goto fail; }
-        PyObject *endo = PyObject_CallMethod(m, "end", "O", li);
-        Py_DECREF(m);
-        if (!endo) { Py_DECREF(li); goto fail; }
-        Py_ssize_t end = PyLong_AsSsize_t(endo);
-        Py_ssize_t gi = PyLong_AsSsize_t(li);
-        Py_DECREF(endo);
-        Py_DECREF(li);
-        if (end < 0 || gi < 0 || gi >= PyTuple_GET_SIZE(type)) {
-            if (!PyErr_Occurred()) PyErr_SetString(PyExc_RuntimeError, "cue trie: bad group");
-            goto fail;
-        }
-        if (p >= pos) {
+        {
             PyObject *match = PyUnicode_Substring(text, p, end);
             if (!match) goto fail;
             PyObject *s = PyLong_FromSsize_t(p), *e = PyLong_FromSsize_t(end);
@@ -385,14 +427,17 @@ static PyObject *scan_cues(PyObject *self, PyObject *const *args, Py_ssize_t nar
             if (s && e) {
                 if (make_is_tuple) {
                     /* a tuple subclass without __new__ logic of its own (a NamedTuple):
-                     * tuple.__new__(make, (s, e, type, match)) */
-                    PyObject *items = PyTuple_Pack(4, s, e, PyTuple_GET_ITEM(type, gi), match);
-                    PyObject *targs = items ? PyTuple_Pack(1, items) : NULL;
-                    if (targs) cue = PyTuple_Type.tp_new((PyTypeObject *)make, targs, NULL);
-                    Py_XDECREF(items);
-                    Py_XDECREF(targs);
+                     * filled in as tuple.__new__(make, (s, e, type, match)) fills it */
+                    cue = ((PyTypeObject *)make)->tp_alloc((PyTypeObject *)make, 4);
+                    if (cue) {
+                        PyObject *items[4] = {s, e, type, match};
+                        for (int k = 0; k < 4; k++) {
+                            Py_INCREF(items[k]);
+                            PyTuple_SET_ITEM(cue, k, items[k]);
+                        }
+                    }
                 } else {
-                    PyObject *cargs[4] = {s, e, PyTuple_GET_ITEM(type, gi), match};
+                    PyObject *cargs[4] = {s, e, type, match};
                     cue = PyObject_Vectorcall(make, cargs, 4, NULL);
                 }
             }
@@ -415,48 +460,202 @@ fail:
 
 /* ---------------------------------------------------------------- n-grams */
 
-/* The columns of the n-grams found, and the row each came from. */
+/* The n-gram vocabulary as two open-addressing hash tables, built once per vocabulary
+ * (ngram_table) and kept in a capsule: the tokens its terms are made of (characters ->
+ * token id), and the terms as token-id sequences (-> column).  A text's n-grams are then
+ * looked up without building a string for any of them. */
+#define NGRAM_MAX 8 /* tokens per term; a vocabulary with longer terms is not compiled */
+
+typedef struct {
+    Py_ssize_t n_tokens, tok_mask, gram_mask;
+    Py_UCS4 *pool;            /* the tokens' characters, one after another */
+    Py_ssize_t *tok_off, *tok_len;
+    Py_ssize_t *tok_slot;     /* token id, or -1 for an empty slot */
+    unsigned int *gram_ids;   /* NGRAM_MAX ids per slot */
+    unsigned char *gram_len;  /* 0: empty slot */
+    long long *gram_col;
+} NgramTable;
+
 typedef struct {
     long long *ids, *rows;
     Py_ssize_t used, cap;
 } IdList;
 
-/* Append vocabulary[gram] (if present) for `row`; -1 on error. */
-static int add_gram(IdList *found, PyObject *vocab, PyObject *gram, Py_ssize_t row) {
-    PyObject *col = PyDict_GetItemWithError(vocab, gram); /* borrowed */
-    if (!col) return PyErr_Occurred() ? -1 : 0;
-    long long c = PyLong_AsLongLong(col);
-    if (c == -1 && PyErr_Occurred()) return -1;
-    if (found->used == found->cap) {
-        Py_ssize_t cap = found->cap * 2;
-        long long *a = PyMem_Realloc(found->ids, cap * sizeof(long long));
-        if (!a) { PyErr_NoMemory(); return -1; }
-        found->ids = a;
-        long long *b = PyMem_Realloc(found->rows, cap * sizeof(long long));
-        if (!b) { PyErr_NoMemory(); return -1; }
-        found->rows = b;
-        found->cap = cap;
-    }
-    found->ids[found->used] = c;
-    found->rows[found->used] = row;
-    found->used++;
-    return 0;
+static void ngram_table_free(PyObject *capsule) {
+    NgramTable *t = PyCapsule_GetPointer(capsule, "framing.ngram_table");
+    if (!t) return;
+    PyMem_Free(t->pool);
+    PyMem_Free(t->tok_off);
+    PyMem_Free(t->tok_len);
+    PyMem_Free(t->tok_slot);
+    PyMem_Free(t->gram_ids);
+    PyMem_Free(t->gram_len);
+    PyMem_Free(t->gram_col);
+    PyMem_Free(t);
 }
 
-/* ngram_ids(texts, vocabulary, lo, hi, mode, known) -> (ids: bytes of int64, rows: bytes of int64)
- *
- * Tokens are what re.findall gives for mode 0, scikit-learn's default pattern
- * ``(?u)\b\w\w+\b`` (runs of two or more word characters), or mode 1, framing's
- * ``(?u)\b\w[\w'\u2019-]*\b`` (words with inner apostrophes and hyphens); n-grams for
- * lo <= n <= hi are tokens joined by one space within one text, looked up in the
- * vocabulary (a dict of str to int); `known` is the set of tokens its terms are made of.  Returns the column of each n-gram found and the
- * row it came from, in the order scikit-learn's analyzer yields them per text. */
-static PyObject *ngram_ids(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
-    if (nargs != 6 || !PyList_Check(args[0]) || !PyDict_Check(args[1]) || !PyAnySet_Check(args[5])) {
-        PyErr_SetString(PyExc_TypeError, "ngram_ids(texts: list, vocabulary: dict, lo, hi, mode, known: set)");
+static inline unsigned long long mix(unsigned long long h, unsigned long long v) {
+    h ^= v + 0x9E3779B97F4A7C15ULL + (h << 6) + (h >> 2);
+    return h * 0xBF58476D1CE4E5B9ULL;
+}
+
+/* The token id of chars [s, e) of a text (kind, data), or -1. */
+static Py_ssize_t token_id(const NgramTable *t, int kind, const void *data, Py_ssize_t s, Py_ssize_t e) {
+    unsigned long long h = 14695981039346656037ULL;
+    for (Py_ssize_t i = s; i < e; i++) h = mix(h, CH(i));
+    for (Py_ssize_t slot = (Py_ssize_t)(h & t->tok_mask);; slot = (slot + 1) & t->tok_mask) {
+        Py_ssize_t id = t->tok_slot[slot];
+        if (id < 0) return -1;
+        if (t->tok_len[id] != e - s) continue;
+        const Py_UCS4 *c = t->pool + t->tok_off[id];
+        Py_ssize_t i = 0;
+        while (i < e - s && c[i] == CH(s + i)) i++;
+        if (i == e - s) return id;
+    }
+}
+
+static Py_ssize_t gram_slot(const NgramTable *t, const unsigned int *ids, Py_ssize_t g) {
+    unsigned long long h = (unsigned long long)g;
+    for (Py_ssize_t k = 0; k < g; k++) h = mix(h, ids[k]);
+    for (Py_ssize_t slot = (Py_ssize_t)(h & t->gram_mask);; slot = (slot + 1) & t->gram_mask) {
+        if (t->gram_len[slot] == 0) return slot;
+        if (t->gram_len[slot] == g && memcmp(t->gram_ids + slot * NGRAM_MAX, ids, g * sizeof(unsigned int)) == 0)
+            return slot;
+    }
+}
+
+static Py_ssize_t pow2_above(Py_ssize_t n) {
+    Py_ssize_t cap = 16;
+    while (cap < 2 * n) cap *= 2;
+    return cap;
+}
+
+/* ngram_table(vocabulary: dict of str to int) -> capsule, or None where a term has more
+ * than NGRAM_MAX tokens.  Terms are split on single spaces, as the analyzer joins them. */
+static PyObject *ngram_table(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 1 || !PyDict_Check(args[0])) {
+        PyErr_SetString(PyExc_TypeError, "ngram_table(vocabulary: dict)");
         return NULL;
     }
-    PyObject *texts = args[0], *vocab = args[1], *known = args[5];
+    PyObject *vocab = args[0];
+    Py_ssize_t n_terms = PyDict_GET_SIZE(vocab), chars = 0, pos = 0;
+    PyObject *key, *value;
+    while (PyDict_Next(vocab, &pos, &key, &value)) {
+        if (!PyUnicode_Check(key) || !PyIndex_Check(value)) {
+            PyErr_SetString(PyExc_TypeError, "the vocabulary must map str to int");
+            return NULL;
+        }
+        chars += PyUnicode_GET_LENGTH(key) + 1;
+    }
+    NgramTable *t = PyMem_Calloc(1, sizeof(NgramTable));
+    if (!t) return PyErr_NoMemory();
+    PyObject *capsule = PyCapsule_New(t, "framing.ngram_table", ngram_table_free);
+    if (!capsule) { PyMem_Free(t); return NULL; }
+    Py_ssize_t max_tokens = chars; /* a bound: every token takes at least one character and a separator */
+    t->tok_mask = pow2_above(max_tokens) - 1;
+    t->gram_mask = pow2_above(n_terms) - 1;
+    t->pool = PyMem_Malloc((chars + 1) * sizeof(Py_UCS4));
+    t->tok_off = PyMem_Malloc((max_tokens + 1) * sizeof(Py_ssize_t));
+    t->tok_len = PyMem_Malloc((max_tokens + 1) * sizeof(Py_ssize_t));
+    t->tok_slot = PyMem_Malloc((t->tok_mask + 1) * sizeof(Py_ssize_t));
+    t->gram_ids = PyMem_Calloc((t->gram_mask + 1) * NGRAM_MAX, sizeof(unsigned int));
+    t->gram_len = PyMem_Calloc(t->gram_mask + 1, 1);
+    t->gram_col = PyMem_Malloc((t->gram_mask + 1) * sizeof(long long));
+    if (!t->pool || !t->tok_off || !t->tok_len || !t->tok_slot || !t->gram_ids || !t->gram_len || !t->gram_col) {
+        Py_DECREF(capsule);
+        return PyErr_NoMemory();
+    }
+    for (Py_ssize_t i = 0; i <= t->tok_mask; i++) t->tok_slot[i] = -1;
+    Py_ssize_t used = 0;
+    pos = 0;
+    while (PyDict_Next(vocab, &pos, &key, &value)) {
+        long long col = PyLong_AsLongLong(value);
+        if (col == -1 && PyErr_Occurred()) { Py_DECREF(capsule); return NULL; }
+        int kind = PyUnicode_KIND(key);
+        const void *data = PyUnicode_DATA(key);
+        Py_ssize_t n = PyUnicode_GET_LENGTH(key), g = 0;
+        unsigned int ids[NGRAM_MAX];
+        for (Py_ssize_t s = 0, e = 0; s <= n; s = e + 1) {
+            for (e = s; e < n && CH(e) != ' '; e++)
+                ;
+            if (g == NGRAM_MAX) { Py_DECREF(capsule); Py_RETURN_NONE; }
+            Py_ssize_t id = token_id(t, kind, data, s, e);
+            if (id < 0) { /* a new token */
+                id = t->n_tokens++;
+                t->tok_off[id] = used;
+                t->tok_len[id] = e - s;
+                for (Py_ssize_t i = s; i < e; i++) t->pool[used++] = CH(i);
+                unsigned long long h = 14695981039346656037ULL;
+                for (Py_ssize_t i = s; i < e; i++) h = mix(h, CH(i));
+                Py_ssize_t slot = (Py_ssize_t)(h & t->tok_mask);
+                while (t->tok_slot[slot] >= 0) slot = (slot + 1) & t->tok_mask;
+                t->tok_slot[slot] = id;
+            }
+            ids[g++] = (unsigned int)id;
+        }
+        Py_ssize_t slot = gram_slot(t, ids, g);
+        if (t->gram_len[slot] == 0) { /* a term is in a dict once; equal id sequences are equal terms */
+            memcpy(t->gram_ids + slot * NGRAM_MAX, ids, g * sizeof(unsigned int));
+            t->gram_len[slot] = (unsigned char)g;
+            t->gram_col[slot] = col;
+        }
+    }
+    return capsule;
+}
+
+/* The tokens of text (kind, data, n) as [tstart, tend) pairs: mode 0 is scikit-learn's
+ * default pattern ``(?u)\b\w\w+\b`` (runs of two or more word characters), mode 1
+ * framing's ``(?u)\b\w[\w'\u2019-]*\b`` (words with inner apostrophes and hyphens).
+ * Returns the number of tokens, -1 on error (memory). */
+static Py_ssize_t tokenize(int kind, const void *data, Py_ssize_t n, long mode, Py_ssize_t **tstart,
+                           Py_ssize_t **tend, Py_ssize_t **tid, Py_ssize_t *tcap) {
+    Py_ssize_t nt = 0;
+    for (Py_ssize_t i = 0; i < n;) {
+        if (!is_word(CH(i))) { i++; continue; }
+        Py_ssize_t j = i;
+        if (mode == 0) {
+            while (j < n && is_word(CH(j))) j++;
+            if (j - i < 2) { i = j; continue; }
+        } else {
+            /* a word character, then word characters, apostrophes and hyphens, less the
+             * trailing ones (the pattern's closing \b backtracks over them) */
+            while (j < n && (is_word(CH(j)) || CH(j) == '\'' || CH(j) == 0x2019 || CH(j) == '-')) j++;
+            while (!is_word(CH(j - 1))) j--;
+        }
+        if (nt == *tcap) {
+            Py_ssize_t cap = *tcap * 2;
+            Py_ssize_t *a = PyMem_Realloc(*tstart, cap * sizeof(Py_ssize_t));
+            if (!a) return -1;
+            *tstart = a;
+            Py_ssize_t *b = PyMem_Realloc(*tend, cap * sizeof(Py_ssize_t));
+            if (!b) return -1;
+            *tend = b;
+            Py_ssize_t *c = PyMem_Realloc(*tid, cap * sizeof(Py_ssize_t));
+            if (!c) return -1;
+            *tid = c;
+            *tcap = cap;
+        }
+        (*tstart)[nt] = i;
+        (*tend)[nt] = j;
+        nt++;
+        i = j;
+    }
+    return nt;
+}
+
+/* ngram_ids(texts, table, lo, hi, mode) -> (ids: bytes of int64, rows: bytes of int64)
+ *
+ * Tokens as `tokenize` finds them; n-grams for lo <= n <= hi are tokens joined by one
+ * space within one text, looked up in the vocabulary compiled by ngram_table.  Returns
+ * the column of each n-gram found and the row it came from, in the order
+ * scikit-learn's analyzer yields them per text. */
+static PyObject *ngram_ids(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 5 || !PyList_Check(args[0]) || !PyCapsule_IsValid(args[1], "framing.ngram_table")) {
+        PyErr_SetString(PyExc_TypeError, "ngram_ids(texts: list, table: ngram_table(...), lo, hi, mode)");
+        return NULL;
+    }
+    PyObject *texts = args[0];
+    const NgramTable *table = PyCapsule_GetPointer(args[1], "framing.ngram_table");
     Py_ssize_t lo = PyLong_AsSsize_t(args[2]), hi = PyLong_AsSsize_t(args[3]);
     long mode = PyLong_AsLong(args[4]);
     if (PyErr_Occurred()) return NULL;
@@ -464,13 +663,13 @@ static PyObject *ngram_ids(PyObject *self, PyObject *const *args, Py_ssize_t nar
         PyErr_SetString(PyExc_ValueError, "need 1 <= lo <= hi and mode 0 or 1");
         return NULL;
     }
+    if (hi > NGRAM_MAX) hi = NGRAM_MAX; /* the table holds no longer term */
     IdList found = {PyMem_Malloc(1024 * sizeof(long long)), PyMem_Malloc(1024 * sizeof(long long)), 0, 1024};
-    Py_ssize_t tcap = 256, bcap = 256;
-    Py_UCS4 *buf = PyMem_Malloc(bcap * sizeof(Py_UCS4));
+    Py_ssize_t tcap = 256;
     Py_ssize_t *tstart = PyMem_Malloc(tcap * sizeof(Py_ssize_t)), *tend = PyMem_Malloc(tcap * sizeof(Py_ssize_t));
-    Py_ssize_t *unknown_before = PyMem_Malloc((tcap + 1) * sizeof(Py_ssize_t)); /* prefix counts */
+    Py_ssize_t *tid = PyMem_Malloc(tcap * sizeof(Py_ssize_t));
     PyObject *result = NULL;
-    if (!found.ids || !found.rows || !tstart || !tend || !buf || !unknown_before) { PyErr_NoMemory(); goto done; }
+    if (!found.ids || !found.rows || !tstart || !tend || !tid) { PyErr_NoMemory(); goto done; }
     for (Py_ssize_t r = 0; r < PyList_GET_SIZE(texts); r++) {
         PyObject *text = PyList_GET_ITEM(texts, r);
         if (!PyUnicode_Check(text)) {
@@ -480,68 +679,30 @@ static PyObject *ngram_ids(PyObject *self, PyObject *const *args, Py_ssize_t nar
         if (PyUnicode_READY(text) < 0) goto done;
         int kind = PyUnicode_KIND(text);
         const void *data = PyUnicode_DATA(text);
-        Py_ssize_t n = PyUnicode_GET_LENGTH(text), nt = 0;
-        for (Py_ssize_t i = 0; i < n;) {
-            if (!is_word(CH(i))) { i++; continue; }
-            Py_ssize_t j = i;
-            if (mode == 0) {
-                while (j < n && is_word(CH(j))) j++;
-                if (j - i < 2) { i = j; continue; }
-            } else {
-                /* a word character, then word characters, apostrophes and hyphens, less
-                 * the trailing ones (the pattern's closing \b backtracks over them) */
-                while (j < n && (is_word(CH(j)) || CH(j) == '\'' || CH(j) == 0x2019 || CH(j) == '-')) j++;
-                while (!is_word(CH(j - 1))) j--;
-            }
-            if (nt == tcap) {
-                tcap *= 2;
-                Py_ssize_t *a = PyMem_Realloc(tstart, tcap * sizeof(Py_ssize_t));
-                if (!a) { PyErr_NoMemory(); goto done; }
-                tstart = a;
-                Py_ssize_t *b = PyMem_Realloc(tend, tcap * sizeof(Py_ssize_t));
-                if (!b) { PyErr_NoMemory(); goto done; }
-                tend = b;
-                Py_ssize_t *u = PyMem_Realloc(unknown_before, (tcap + 1) * sizeof(Py_ssize_t));
-                if (!u) { PyErr_NoMemory(); goto done; }
-                unknown_before = u;
-            }
-            tstart[nt] = i; tend[nt] = j; nt++;
-            i = j;
-        }
-        /* Each token once: its unigram looked up, and whether it is in a term of the
-         * vocabulary (`known`); longer n-grams over an unknown token are not even built. */
-        unknown_before[0] = 0;
-        for (Py_ssize_t t = 0; t < nt; t++) {
-            PyObject *tok = PyUnicode_Substring(text, tstart[t], tend[t]);
-            if (!tok) goto done;
-            int in = PySet_Contains(known, tok);
-            if (in > 0 && lo == 1 && add_gram(&found, vocab, tok, r) < 0) in = -1;
-            Py_DECREF(tok);
-            if (in < 0) goto done;
-            unknown_before[t + 1] = unknown_before[t] + !in;
-        }
-        for (Py_ssize_t g = lo > 2 ? lo : 2; g <= hi; g++) {
+        Py_ssize_t nt = tokenize(kind, data, PyUnicode_GET_LENGTH(text), mode, &tstart, &tend, &tid, &tcap);
+        if (nt < 0) { PyErr_NoMemory(); goto done; }
+        for (Py_ssize_t t = 0; t < nt; t++) tid[t] = token_id(table, kind, data, tstart[t], tend[t]);
+        for (Py_ssize_t g = lo; g <= hi; g++) {
             for (Py_ssize_t t = 0; t + g <= nt; t++) {
-                if (unknown_before[t + g] != unknown_before[t]) continue;
-                /* tokens joined by single spaces, built canonically (the dict compares kinds) */
-                Py_ssize_t len = g - 1;
-                for (Py_ssize_t u = t; u < t + g; u++) len += tend[u] - tstart[u];
-                if (len > bcap) {
-                    Py_UCS4 *nb = PyMem_Realloc(buf, len * sizeof(Py_UCS4));
-                    if (!nb) { PyErr_NoMemory(); goto done; }
-                    buf = nb;
-                    bcap = len;
+                unsigned int ids[NGRAM_MAX];
+                Py_ssize_t k = 0;
+                while (k < g && tid[t + k] >= 0) { ids[k] = (unsigned int)tid[t + k]; k++; }
+                if (k < g) continue; /* a token no term holds */
+                Py_ssize_t slot = gram_slot(table, ids, g);
+                if (table->gram_len[slot] == 0) continue;
+                if (found.used == found.cap) {
+                    Py_ssize_t cap = found.cap * 2;
+                    long long *a = PyMem_Realloc(found.ids, cap * sizeof(long long));
+                    if (!a) { PyErr_NoMemory(); goto done; }
+                    found.ids = a;
+                    long long *b = PyMem_Realloc(found.rows, cap * sizeof(long long));
+                    if (!b) { PyErr_NoMemory(); goto done; }
+                    found.rows = b;
+                    found.cap = cap;
                 }
-                Py_ssize_t at = 0;
-                for (Py_ssize_t u = t; u < t + g; u++) {
-                    if (u > t) buf[at++] = ' ';
-                    for (Py_ssize_t q = tstart[u]; q < tend[u]; q++) buf[at++] = CH(q);
-                }
-                PyObject *gram = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, buf, len);
-                if (!gram) goto done;
-                int ok = add_gram(&found, vocab, gram, r);
-                Py_DECREF(gram);
-                if (ok < 0) goto done;
+                found.ids[found.used] = table->gram_col[slot];
+                found.rows[found.used] = r;
+                found.used++;
             }
         }
     }
@@ -557,8 +718,7 @@ done:
     PyMem_Free(found.rows);
     PyMem_Free(tstart);
     PyMem_Free(tend);
-    PyMem_Free(buf);
-    PyMem_Free(unknown_before);
+    PyMem_Free(tid);
     return result;
 }
 
@@ -567,8 +727,10 @@ static PyMethodDef methods[] = {
      "punkt_slices(text, decide, abbrev, colloc_first, collocations) -> list of (start, stop)"},
     {"scan_cues", (PyCFunction)(void (*)(void))scan_cues, METH_FASTCALL,
      "scan_cues(text, root, make) -> list of make(start, end, cue_type, match)"},
+    {"ngram_table", (PyCFunction)(void (*)(void))ngram_table, METH_FASTCALL,
+     "ngram_table(vocabulary) -> compiled vocabulary for ngram_ids, or None"},
     {"ngram_ids", (PyCFunction)(void (*)(void))ngram_ids, METH_FASTCALL,
-     "ngram_ids(texts, vocabulary, lo, hi, mode, known) -> (ids, rows) as bytes of int64"},
+     "ngram_ids(texts, table, lo, hi, mode) -> (ids, rows) as bytes of int64"},
     {NULL, NULL, 0, NULL},
 };
 

@@ -13,6 +13,7 @@ the trained model uses cue counts as features.
 """
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -215,6 +216,104 @@ def _prefixes(term: str, n: int = 3) -> set[str]:
     return {s if len(s) >= n or s.endswith(_WILD) else s + _WILD for s in ends}
 
 
+_MAX_ALTERNATIVES = 512
+_FOLDS = {"i": "iI\u0130\u0131", "k": "kK\u212a", "s": "sS\u017f"}
+
+
+@functools.lru_cache(maxsize=None)
+def _program(term: str) -> tuple[tuple[str | int, ...], ...] | None:
+    """A term as the ordered plain alternatives the regular expression engine would try.
+
+    Each alternative is a tuple of items: a str is one character of the text, any of the
+    str's characters (its case folds, as ``re.IGNORECASE`` has them); an int ``k`` is a
+    run of at least ``k`` word characters taken whole (``\\w*``, ``\\w+``). Alternatives
+    come in backtracking order (greedy options first), so the first one that matches and
+    is not followed by a word character is the match the pattern
+    ``(?i:term)(?![\\w])`` finds. None where a term needs more than this (a single
+    ``\\w``, ``\\s``, ``.``, a negated class, non-ASCII letters, anchors, groups that
+    capture, a word run followed by something that could continue it, more than
+    ``_MAX_ALTERNATIVES`` alternatives): such terms keep their pattern.
+    """
+    from re import _constants as C  # type: ignore[attr-defined]
+    from re import _parser as P  # type: ignore[attr-defined]
+
+    class Unsupported(Exception):
+        pass
+
+    def char(code: int, ci: bool) -> str:
+        ch = chr(code)
+        if not ch.isascii():
+            raise Unsupported
+        if ci and ch.isalpha():
+            low = ch.lower()
+            return _FOLDS.get(low, low + low.upper())
+        return ch
+
+    def charset(items: Any, ci: bool) -> str:
+        out: list[str] = []
+        for op, av in items:
+            if op is C.LITERAL:
+                out.append(char(av, ci))
+            elif op is C.RANGE and av[1] < 128:
+                out.extend(char(c, ci) for c in range(av[0], av[1] + 1))
+            else:
+                raise Unsupported
+        return "".join(dict.fromkeys("".join(out)))
+
+    def is_word_run(body: Any) -> bool:
+        return (len(body) == 1 and body[0][0] is C.IN and len(body[0][1]) == 1
+                and body[0][1][0] == (C.CATEGORY, C.CATEGORY_WORD))
+
+    def seq(items: Any, ci: bool) -> list[tuple[str | int, ...]]:
+        alts: list[tuple[str | int, ...]] = [()]
+        for op, av in items:
+            if op is C.LITERAL:
+                options: list[tuple[str | int, ...]] = [(char(av, ci),)]
+            elif op is C.IN:
+                options = [(charset(av, ci),)]
+            elif op is C.SUBPATTERN:
+                group, add, delete, body = av
+                if group is not None or (add & ~C.SRE_FLAG_IGNORECASE) or (delete & ~C.SRE_FLAG_IGNORECASE):
+                    raise Unsupported
+                inner = bool(add & C.SRE_FLAG_IGNORECASE) or (ci and not delete & C.SRE_FLAG_IGNORECASE)
+                options = seq(body, inner)
+            elif op is C.BRANCH:
+                options = [alt for branch in av[1] for alt in seq(branch, ci)]
+            elif op is C.MAX_REPEAT:
+                lo, hi, body = av
+                if is_word_run(body) and hi == C.MAXREPEAT and lo <= 1:
+                    options = [(lo,)]
+                elif hi <= 3:
+                    once = seq(body, ci)
+                    options = []
+                    for k in range(hi, lo - 1, -1):  # greedy: most repetitions first
+                        reps: list[tuple[str | int, ...]] = [()]
+                        for _ in range(k):
+                            reps = [a + b for a in reps for b in once]
+                        options += reps
+                else:
+                    raise Unsupported
+            else:
+                raise Unsupported
+            alts = [a + b for a in alts for b in options]
+            if len(alts) > _MAX_ALTERNATIVES:
+                raise Unsupported
+        return alts
+
+    try:
+        alts = seq(P.parse(_fragment(term)), True)
+    except (Unsupported, re.error):
+        return None
+    for alt in alts:
+        if not alt:
+            return None
+        for item, after in zip(alt, alt[1:]):
+            # a word run is taken whole: only right if what follows cannot continue it
+            if isinstance(item, int) and (isinstance(after, int) or any(_WORD_CHAR.match(c) for c in after)):
+                return None
+    return tuple(alts)
+
+
 class CueDetector:
     """Find cue spans in passages.
 
@@ -321,12 +420,22 @@ class CueDetector:
             alts.append(default)
         return "|".join(alts)
 
-    def _leaf(self, sections: list[tuple[tuple[str, str], ...]]) -> tuple[Any, tuple[str, ...]] | None:
-        """A trie leaf as data: the terms' pattern (``match`` at the word start) and cue type by group."""
+    def _leaf(self, sections: list[tuple[tuple[str, str], ...]]) -> Any:
+        """A trie leaf as data, or None where no term is left.
+
+        A list of ``(cue_type, alternatives)`` (see :func:`_program`), in reference order,
+        where every term compiles; otherwise the terms' pattern (``match`` at the word
+        start) and the cue type by group, ``(match, types)``.
+        """
         counter = itertools.count(1)
         body = "|".join(_named(section, self._order, counter) for section in sections if section)
         if not body:
             return None
+        ordered = [(cue_type, term) for section in sections for cue_type in self._order
+                   for c, term in section if c == cue_type]
+        programs = [(cue_type, _program(term)) for cue_type, term in ordered]
+        if all(alternatives is not None for _, alternatives in programs):
+            return programs
         pattern = re.compile(r"(?i:" + body + r")(?![\w])", re.DOTALL)
         types = [""] * (pattern.groups + 1)
         for name, i in pattern.groupindex.items():

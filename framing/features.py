@@ -195,8 +195,9 @@ class NgramVectorizer(TfidfVectorizer):
         lower, (lo, hi) = self.lowercase, self.ngram_range
         texts = [d.lower() for d in docs] if lower else docs
         mode = _COMPILED_TOKENS.get(self.token_pattern)
-        if _speedups is not None and mode is not None and 1 <= lo <= hi:
-            raw_ids, raw_rows = _speedups.ngram_ids(texts, self.vocabulary_, lo, hi, mode, self._known_tokens())
+        table = self._table() if mode is not None and 1 <= lo <= hi else None
+        if table is not None:
+            raw_ids, raw_rows = _speedups.ngram_ids(texts, table, lo, hi, mode)
             counts = sp.csr_matrix(
                 (np.ones(len(raw_ids) // 8, dtype=self.dtype),
                  (np.frombuffer(raw_rows, dtype=np.int64), np.frombuffer(raw_ids, dtype=np.int64))),
@@ -229,14 +230,16 @@ class NgramVectorizer(TfidfVectorizer):
         counts.sum_duplicates()  # counts per n-gram, indices sorted, as scikit-learn has them
         return self._tfidf.transform(counts, copy=False)
 
-    def _known_tokens(self) -> frozenset[str]:
-        """The tokens the vocabulary's n-grams are made of (cached)."""
-        cached = getattr(self, "_known_cache", None)
+    def _table(self) -> Any:
+        """The vocabulary compiled for ``_speedups.ngram_ids`` (cached); None without the extension."""
+        if _speedups is None:
+            return None
+        cached = getattr(self, "_table_cache", None)
         if cached is not None and cached[0] is self.vocabulary_:
             return cached[1]
-        known = frozenset(token for term in self.vocabulary_ for token in term.split(" "))
-        self._known_cache = (self.vocabulary_, known)
-        return known
+        table = _speedups.ngram_table(self.vocabulary_)
+        self._table_cache = (self.vocabulary_, table)
+        return table
 
     def _lookup(self) -> dict[str, int] | None:
         """The vocabulary plus the separator (-2), cached; None if a term holds the separator."""
@@ -254,7 +257,7 @@ class NgramVectorizer(TfidfVectorizer):
     def __getstate__(self) -> dict[str, Any]:
         state = dict(super().__getstate__())
         state.pop("_lookup_cache", None)
-        state.pop("_known_cache", None)
+        state.pop("_table_cache", None)
         vocabulary = state.get("vocabulary_")
         if isinstance(vocabulary, dict) and vocabulary and not any("\n" in t for t in vocabulary):
             del state["vocabulary_"]

@@ -168,7 +168,28 @@ def test_compiled_ngrams_equal_scikit_learn(texts: list[str], pattern: str, ngra
     vec = NgramVectorizer(**params).fit(train)
     assert _same_matrices(vec, texts)
     with pytest.raises(ValueError, match="mode"):
-        _speedups.ngram_ids(texts, vec.vocabulary_, 1, 1, 2, frozenset())
+        _speedups.ngram_ids(texts, vec._table(), 1, 1, 2)
+
+
+@needs_speedups
+@pytest.mark.filterwarnings("ignore:Upper case characters found in vocabulary")
+def test_compiled_vocabulary_edge_cases() -> None:
+    # A vocabulary set by hand may hold terms no analyzer makes (empty, doubled or
+    # trailing spaces, upper case): they never match, as in scikit-learn.
+    vocabulary = {"": 0, "a  b": 1, "a ": 2, "A": 3, "a": 4, "a b": 5, "b": 6, "é b": 7, "b a b": 8}
+    vec = NgramVectorizer(vocabulary=vocabulary, ngram_range=(1, 3), token_pattern=r"(?u)\b\w[\w'\u2019-]*\b")
+    vec.fit(["a b a b é b"])
+    texts = ["a b a b", "A  B", "", "é b a b", "b"]
+    assert vec._table() is not None
+    assert _same_matrices(vec, texts)
+    # terms longer than the compiled table holds: the pure-Python look-up, same matrices
+    long = NgramVectorizer(ngram_range=(1, 9)).fit(["one two three four five six seven eight nine ten"])
+    assert long._table() is None
+    assert _same_matrices(long, ["one two three four five six seven eight nine", "two three"])
+    with pytest.raises(TypeError):
+        _speedups.ngram_table({"a": "0"})
+    with pytest.raises(TypeError):
+        _speedups.ngram_ids(["a"], {"a": 0}, 1, 1, 0)
 
 
 @needs_speedups
