@@ -6,6 +6,7 @@
  *   punkt_slices  nltk Punkt's candidate-boundary scan, the plain-word break decision
  *                 and the closing-punctuation realignment (framing.segment.FastPunkt);
  *   scan_cues     the cue lexicons' three-character trie (framing.cues.CueDetector._fast);
+ *   quote_spans   the quotation pattern of the cue detector (framing.cues._QUOTE);
  *   ngram_ids     the word tokenizers ``(?u)\b\w\w+\b`` and ``(?u)\b\w[\w'\u2019-]*\b`` and
  *                 the n-gram vocabulary look-up, over a vocabulary compiled once by
  *                 ngram_table (framing.features.NgramVectorizer).
@@ -458,6 +459,56 @@ fail:
     return NULL;
 }
 
+/* quote_spans(text) -> list of (start, end)
+ *
+ * The spans of framing.cues._QUOTE.finditer(text): an opening ‘ “ " or ', then the
+ * shortest body of 1 to 400 characters none of which is ‘ ’ “ ” " or a line break, then a
+ * closing ’ ” " or ' not followed by a word character. */
+static inline int quote_body_char(Py_UCS4 c) {
+    return c != 0x2018 && c != 0x2019 && c != 0x201c && c != 0x201d && c != '"' && c != '\n';
+}
+
+static PyObject *quote_spans(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 1 || !PyUnicode_Check(args[0])) {
+        PyErr_SetString(PyExc_TypeError, "quote_spans(text: str)");
+        return NULL;
+    }
+    PyObject *text = args[0];
+    if (PyUnicode_READY(text) < 0) return NULL;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    PyObject *out = PyList_New(0);
+    if (!out) return NULL;
+    for (Py_ssize_t s = 0; s + 2 < n;) {
+        Py_UCS4 c = CH(s);
+        Py_ssize_t end = -1;
+        if (c == 0x2018 || c == 0x201c || c == '"' || c == '\'') {
+            for (Py_ssize_t q = s + 1; q < n && q <= s + 400 && quote_body_char(CH(q)); q++) {
+                Py_UCS4 close = q + 1 < n ? CH(q + 1) : 0;
+                if ((close == 0x2019 || close == 0x201d || close == '"' || close == '\'') &&
+                    (q + 2 >= n || !is_word(CH(q + 2)))) {
+                    end = q + 2;
+                    break;
+                }
+            }
+        }
+        if (end < 0) {
+            s++;
+            continue;
+        }
+        PyObject *span = Py_BuildValue("(nn)", s, end);
+        if (!span || PyList_Append(out, span) < 0) {
+            Py_XDECREF(span);
+            Py_DECREF(out);
+            return NULL;
+        }
+        Py_DECREF(span);
+        s = end;
+    }
+    return out;
+}
+
 /* ---------------------------------------------------------------- n-grams */
 
 /* The n-gram vocabulary as two open-addressing hash tables, built once per vocabulary
@@ -727,6 +778,8 @@ static PyMethodDef methods[] = {
      "punkt_slices(text, decide, abbrev, colloc_first, collocations) -> list of (start, stop)"},
     {"scan_cues", (PyCFunction)(void (*)(void))scan_cues, METH_FASTCALL,
      "scan_cues(text, root, make) -> list of make(start, end, cue_type, match)"},
+    {"quote_spans", (PyCFunction)(void (*)(void))quote_spans, METH_FASTCALL,
+     "quote_spans(text) -> list of (start, end), the spans of framing.cues._QUOTE"},
     {"ngram_table", (PyCFunction)(void (*)(void))ngram_table, METH_FASTCALL,
      "ngram_table(vocabulary) -> compiled vocabulary for ngram_ids, or None"},
     {"ngram_ids", (PyCFunction)(void (*)(void))ngram_ids, METH_FASTCALL,

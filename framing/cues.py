@@ -89,6 +89,11 @@ _QUOTE = re.compile(
 )
 
 
+def _quote_spans(text: str) -> list[tuple[int, int]]:
+    """The quotations of ``text`` as ``(start, end)`` (``_speedups.quote_spans``' reference)."""
+    return [m.span() for m in _QUOTE.finditer(text)]
+
+
 def _fragment(term: str) -> str:
     return f"(?-i:{term})" if term in CASE_SENSITIVE else term
 
@@ -514,14 +519,15 @@ class CueDetector:
         else:
             cues = self._scan(text)
         if "'" in text or "\u2018" in text or "\u201c" in text or '"' in text:
-            for m in _QUOTE.finditer(text):
-                body = m.group("body")
-                if not body.strip() or (m.group("open") == "'" and m.start() > 0 and text[m.start() - 1].isalnum()):
+            spans = _speedups.quote_spans(text) if _speedups is not None else _quote_spans(text)
+            for start, end in spans:
+                body = text[start + 1:end - 1]
+                if not body.strip() or (text[start] == "'" and start > 0 and text[start - 1].isalnum()):
                     continue
                 words = len(body.split())
-                speech = body.rstrip()[-1:] in ",.?!" or m.start() == 0 or text[:m.start()].rstrip().endswith(":")
+                speech = body.rstrip()[-1:] in ",.?!" or start == 0 or text[:start].rstrip().endswith(":")
                 kind = "scare_quote" if words <= self.scare_quote_max_words and not speech else "direct_quote"
-                cues.append(Cue(m.start(), m.end(), kind, m.group()))
+                cues.append(Cue(start, end, kind, text[start:end]))
             cues.sort()
         return cues
 

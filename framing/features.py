@@ -115,36 +115,30 @@ class CueFeatures(TransformerMixin, BaseEstimator):
             from sklearn.exceptions import NotFittedError
 
             raise NotFittedError("CueFeatures is not fitted yet; call fit first")
-        n_types = len(CUE_TYPES)
-        rows: list[list[float]] = []
-        all_cues = []
-        # plain Python per row and one vectorised log1p at the end: numpy scalar updates
-        # per cue cost more than the detection itself
-        i_state, i_contested, i_denial = _INDEX["state_actor"], _INDEX["contested"], _INDEX["denial"]
-        i_neutral, i_conf, i_coerc = _INDEX["neutral_verb"], _INDEX["confession"], _INDEX["coercion"]
-        i_spec, i_purpose = _INDEX["speculation"], _INDEX["purpose"]
-        i_distance = [_INDEX[t] for t in _DISTANCE]
-        for text in texts:
-            cues = det.detect(text)
-            all_cues.append(cues)
-            counts = [0.0] * n_types
-            for cue in cues:
-                counts[_INDEX[cue.cue_type]] += 1
-            distanced = any(counts[i] for i in i_distance)
-            plain = bool(counts[i_state] and counts[i_contested] and not distanced and not counts[i_denial])
-            counts += [
-                plain,
-                plain and bool(counts[i_neutral]),
-                distanced,
-                bool(counts[i_conf] and counts[i_coerc]),
-                bool(counts[i_conf] and not counts[i_coerc]),
-                bool(counts[i_spec] and counts[i_purpose]),
-                bool(counts[i_spec] or counts[i_purpose]),
-                bool(counts[i_denial] and counts[i_state]),
-            ]
-            rows.append(counts)
-        out = np.array(rows, dtype=np.float64).reshape(len(texts), len(CUE_FEATURE_NAMES))
-        out[:, :n_types] = np.log1p(out[:, :n_types])
+        n, n_types = len(texts), len(CUE_TYPES)
+        all_cues = [det.detect(text) for text in texts]
+        # counts by one bincount over (row, type) codes: no Python work per row and cue type
+        index = _INDEX
+        codes = np.fromiter((index[cue.cue_type] for cues in all_cues for cue in cues), dtype=np.int64)
+        rows = np.repeat(np.arange(n, dtype=np.int64), np.fromiter(map(len, all_cues), dtype=np.int64, count=n))
+        counts = np.bincount(rows * n_types + codes, minlength=n * n_types).reshape(n, n_types).astype(np.float64)
+        has = counts > 0
+        state, contested, denial = has[:, _INDEX["state_actor"]], has[:, _INDEX["contested"]], has[:, _INDEX["denial"]]
+        neutral, conf, coerc = has[:, _INDEX["neutral_verb"]], has[:, _INDEX["confession"]], has[:, _INDEX["coercion"]]
+        spec, purpose = has[:, _INDEX["speculation"]], has[:, _INDEX["purpose"]]
+        distanced = has[:, [_INDEX[t] for t in _DISTANCE]].any(axis=1)
+        plain = state & contested & ~distanced & ~denial
+        combos = np.column_stack([
+            plain,
+            plain & neutral,
+            distanced,
+            conf & coerc,
+            conf & ~coerc,
+            spec & purpose,
+            spec | purpose,
+            denial & state,
+        ]).reshape(n, len(_COMBOS))
+        out = np.hstack([np.log1p(counts), combos.astype(np.float64)])
         return out, all_cues
 
 

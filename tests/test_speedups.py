@@ -99,6 +99,7 @@ def test_compiled_paths_equal_references_on_real_news(corpora_home: Path) -> Non
     sentences = [line[s:e] for line in lines for s, e in framing.sentence_spans(line)]
     det = CueDetector()
     assert [_speedups.scan_cues(s, det._compiled_tree(), Cue) for s in sentences] == [det._scan(s) for s in sentences]
+    assert [_speedups.quote_spans(s) for s in sentences] == [cues_module._quote_spans(s) for s in sentences]
     clf = framing.load_pretrained()
     assert _same_matrices(clf.vectorizer_, sentences)
 
@@ -133,6 +134,21 @@ def test_compiled_cue_scan_equals_reference_pattern(words: list[str], seps: list
     assert compiled == det._scan(text)
     assert [tuple(c) for c in compiled] == reference
     assert all(type(c) is Cue for c in compiled)
+
+
+_QUOTE_TEXT = st.text(alphabet=st.sampled_from(list("ab '\"-.:,\n") + ["\u2018", "\u2019", "\u201c", "\u201d", "é",
+                                                                          "_", "1", "\u00a0"]), max_size=60)
+
+
+@needs_speedups
+@settings(max_examples=500, deadline=None)
+@given(_QUOTE_TEXT, st.integers(min_value=0, max_value=420))
+def test_compiled_quote_spans_equal_the_pattern(text: str, pad: int) -> None:
+    # also with bodies near the 400-character limit
+    for t in (text, "'" + "a" * pad + "' b", "\u201c" + "x " * (pad // 2) + text + "\u201d."):
+        assert _speedups.quote_spans(t) == cues_module._quote_spans(t)
+    with pytest.raises(TypeError):
+        _speedups.quote_spans(b"'a'")
 
 
 @needs_speedups
