@@ -139,8 +139,7 @@ def _model(path: str | None) -> Any:
 def cmd_label(args: argparse.Namespace) -> int:
     from tqdm.auto import tqdm
 
-    from .pipeline import TableWriter, iter_labelled
-    from .segment import iter_passages
+    from .pipeline import TableWriter, iter_labelled, iter_labelled_documents
 
     model = _model(args.model)
     if args.passages:
@@ -152,8 +151,9 @@ def cmd_label(args: argparse.Namespace) -> int:
         if TEXT not in frame.columns:
             raise DataError(f"no text column; the table has {list(frame.columns)} (use --text-column)",
                             path=args.input, field=TEXT)
-        records: Any = frame.to_dict("records")
-        total = len(frame)
+        total: int | None = len(frame)
+        batches = iter_labelled(frame.to_dict("records"), model, batch_size=args.batch_size,
+                                evidence=not args.no_evidence)
     else:
         from .corpus import iter_corpus
 
@@ -165,11 +165,13 @@ def cmd_label(args: argparse.Namespace) -> int:
         # small document chunks keep peak memory low on corpora with long documents
         chunks = iter_corpus(args.input, chunk_size=256, format=args.format, columns=columns or None,
                              errors=args.errors)
-        records = (p for chunk in chunks for p in iter_passages(chunk, unit=args.unit))
+        docs = (doc for chunk in chunks for doc in chunk.to_dict("records"))
         total = None
+        batches = iter_labelled_documents(docs, model, unit=args.unit, batch_size=args.batch_size,
+                                          evidence=not args.no_evidence)
     n = 0
     with TableWriter(args.output) as writer, tqdm(total=total, unit="passage", disable=args.quiet, desc="labelling") as bar:
-        for batch in iter_labelled(records, model, batch_size=args.batch_size, evidence=not args.no_evidence):
+        for batch in batches:
             writer.write(batch)
             n += len(batch)
             bar.update(len(batch))

@@ -65,6 +65,8 @@ def as_texts(X: Any, *, name: str = "X") -> list[str]:
         raise ValueError(f"{name} must be 1-D: pass a column (e.g. df['text']), not a DataFrame")
     if not isinstance(X, Iterable):
         raise TypeError(f"{name} must be a 1-D sequence of strings, not {type(X).__name__}")
+    if isinstance(X, list) and set(map(type, X)) <= {str}:
+        return list(X)  # the common case, checked at C speed
     out: list[str] = []
     for i, value in enumerate(X):
         if isinstance(value, str):

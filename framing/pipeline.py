@@ -13,9 +13,10 @@ import pandas as pd
 
 from .columns import EVIDENCE, PASSAGE_COLUMNS, PROBA_PREFIX, TEXT
 from .errors import DataError
-from .segment import Unit, iter_passages
+from .segment import Unit, iter_passage_frames
 
-__all__ = ["label_passages", "iter_labelled", "label_documents", "write_table", "TableWriter"]
+__all__ = ["label_passages", "iter_labelled", "iter_labelled_documents", "label_documents", "write_table",
+           "TableWriter"]
 
 
 def _batches(records: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
@@ -48,6 +49,14 @@ def _label_batch(model: Any, frame: pd.DataFrame, evidence: bool) -> pd.DataFram
     return out
 
 
+def _resolve(model: Any) -> Any:
+    if model is None:
+        from .model import load_pretrained
+
+        return load_pretrained()
+    return model
+
+
 def iter_labelled(
     passages: pd.DataFrame | Iterable[dict[str, Any]],
     model: Any = None,
@@ -69,10 +78,7 @@ def iter_labelled(
     evidence : bool, default True
         Add an ``evidence`` column: the cue spans behind each predicted label (JSON).
     """
-    if model is None:
-        from .model import load_pretrained
-
-        model = load_pretrained()
+    model = _resolve(model)
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
     records = passages.to_dict("records") if isinstance(passages, pd.DataFrame) else passages
@@ -143,11 +149,49 @@ def label_documents(
     >>> len(labelled) == len(framing.segment(framing.load_demo_corpus()))
     True
     """
-    passages = iter_passages(docs, unit=unit)
-    parts = list(iter_labelled(passages, model, batch_size=batch_size, evidence=evidence))
+    parts = list(iter_labelled_documents(docs, model, unit=unit, batch_size=batch_size, evidence=evidence))
     if not parts:
         return pd.DataFrame(columns=list(PASSAGE_COLUMNS))
     return pd.concat(parts, ignore_index=True)
+
+
+def iter_labelled_documents(
+    docs: pd.DataFrame | Iterable[dict[str, Any]],
+    model: Any = None,
+    *,
+    unit: Unit = "sentence",
+    batch_size: int = 4096,
+    evidence: bool = True,
+) -> Iterator[pd.DataFrame]:
+    """Segment documents and label their passages batch by batch; yields one DataFrame per batch.
+
+    The streaming form of :func:`label_documents` (what ``framing label`` runs): memory
+    stays flat however many documents ``docs`` yields.
+
+    Parameters
+    ----------
+    docs : DataFrame or iterable of dict
+        Document records (``doc_id`` and ``text`` required).
+    model : estimator, optional
+        Default: the shipped model.
+    unit : {"sentence", "paragraph"}, default "sentence"
+        Passage unit.
+    batch_size : int, default 4096
+        Passages per batch.
+    evidence : bool, default True
+        Add the ``evidence`` column.
+
+    Examples
+    --------
+    >>> import framing
+    >>> from framing.pipeline import iter_labelled_documents
+    >>> batches = iter_labelled_documents(framing.load_demo_corpus(), batch_size=100)
+    >>> len(next(batches))
+    100
+    """
+    model = _resolve(model)
+    for frame in iter_passage_frames(docs, unit=unit, batch_size=batch_size):
+        yield _label_batch(model, frame, evidence)
 
 
 class TableWriter:

@@ -5,12 +5,14 @@ import json
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import framing
 from framing.evaluate import boundary_f1
-from framing.segment import paragraph_spans, sentence_spans
+from framing.columns import PASSAGE_COLUMNS
+from framing.segment import iter_passage_frames, iter_passages, paragraph_spans, sentence_spans
 
 from .conftest import FIXTURES
 
@@ -132,3 +134,22 @@ def test_fast_punkt_equals_punkt_on_real_news(corpora_home: Path) -> None:
     lines = [line for doc in docs for line in doc.split("\n") if line.strip()]
     assert len(lines) > 3000
     assert [list(tok.span_tokenize(x)) for x in lines] == [list(plain.span_tokenize(x)) for x in lines]
+
+
+@pytest.mark.parametrize("batch_size", [1, 7, 100_000])
+@pytest.mark.parametrize("unit", ["sentence", "paragraph"])
+def test_passage_frames_equal_passage_records(demo_docs: pd.DataFrame, batch_size: int, unit: str) -> None:
+    # The columnar streaming path gives the records of iter_passages, in order, in
+    # frames of batch_size rows; documents without passages (empty, blank) add none.
+    docs = demo_docs.to_dict("records") + [{"doc_id": "empty", "text": ""}, {"doc_id": "blank", "text": " \n "},
+                                           {"doc_id": "bare", "text": "One. Two."}]
+    records = list(iter_passages(docs, unit=unit))
+    frames = list(iter_passage_frames(iter(docs), unit=unit, batch_size=batch_size))
+    assert [len(f) for f in frames[:-1]] == [batch_size] * (len(frames) - 1)
+    assert 1 <= len(frames[-1]) <= batch_size
+    assert sum(map(len, frames)) == len(records)
+    for k, frame in enumerate(frames):  # each frame as a DataFrame of the same records (dtypes included)
+        expected = pd.DataFrame(records[k * batch_size:(k + 1) * batch_size], columns=list(PASSAGE_COLUMNS))
+        pd.testing.assert_frame_equal(frame, expected)
+    with pytest.raises(ValueError, match="batch_size"):
+        next(iter_passage_frames(docs, batch_size=0))
