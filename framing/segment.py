@@ -103,7 +103,8 @@ def save_punkt_params(data: dict[str, Any], path: Path) -> None:
 
 @lru_cache(maxsize=1)
 def _tokenizer() -> Any:
-    from nltk.tokenize.punkt import PunktLanguageVars, PunktParameters, PunktSentenceTokenizer
+    from nltk.tokenize.punkt import (_ORTHO_BEG_LC, _ORTHO_LC, _ORTHO_MID_UC, _ORTHO_UC, PunktLanguageVars,
+                                     PunktParameters, PunktSentenceTokenizer, PunktToken)
 
     class NewsLanguageVars(PunktLanguageVars):
         # Curly opening quotes, like the straight ones, do not start a word token, so the
@@ -133,6 +134,52 @@ def _tokenizer() -> Any:
         # compiled pattern inside it directly (same engine, same matches)
         return getattr(pattern, "_rx", pattern)
 
+    # Punkt's token properties and heuristics (nltk.tokenize.punkt.PunktToken and
+    # PunktSentenceTokenizer), for FastPunkt._sentbreak.
+    lang_vars = NewsLanguageVars()
+    word_tokenize = unwrap(lang_vars._word_tokenizer_re()).findall
+    sent_end_chars = tuple(lang_vars.sent_end_chars)
+    is_ellipsis = unwrap(PunktToken._RE_ELLIPSIS).match
+    is_initial = unwrap(PunktToken._RE_INITIAL).match
+    numeric = unwrap(PunktToken._RE_NUMERIC).sub
+    punctuation = tuple(PunktSentenceTokenizer.PUNCTUATION)
+    ortho_context, sent_starters = params.ortho_context, params.sent_starters
+
+    def no_period(typ: str) -> str:
+        return typ[:-1] if len(typ) > 1 and typ[-1] == "." else typ
+
+    def ortho(tok: str, typ: str) -> bool | str:
+        if tok in punctuation:
+            return False
+        context = ortho_context.get(typ, 0)
+        if tok[0].isupper() and context & _ORTHO_LC and not context & _ORTHO_MID_UC:
+            return True
+        if tok[0].islower() and (context & _ORTHO_UC or not context & _ORTHO_BEG_LC):
+            return False
+        return "unknown"
+
+    def second_pass(tok: str, brk: bool, abbr_or_ellipsis: bool, tok2: str, brk2: bool) -> bool:
+        """Whether ``tok`` (ending in a period) ends a sentence, after Punkt's second pass."""
+        typ = no_period(numeric("##number##", tok.lower()))
+        typ2 = numeric("##number##", tok2.lower())
+        next_typ = no_period(typ2) if brk2 else typ2
+        initial = is_initial(tok)
+        if (typ, next_typ) in collocations:
+            return False
+        if abbr_or_ellipsis and not initial:
+            if ortho(tok2, next_typ) is True:
+                return True
+            if tok2[0].isupper() and next_typ in sent_starters:
+                return True
+        if initial or typ == "##number##":
+            starter = ortho(tok2, next_typ)
+            if starter is False:
+                return False
+            if (starter == "unknown" and initial and tok2[0].isupper()
+                    and not ortho_context.get(next_typ, 0) & _ORTHO_LC):
+                return False
+        return brk
+
     class FastPunkt(PunktSentenceTokenizer):
         """Punkt with the same decisions, reached faster.
 
@@ -143,7 +190,7 @@ def _tokenizer() -> Any:
 
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
-            self._decide = lru_cache(maxsize=200_000)(super().text_contains_sentbreak)
+            self._decide = lru_cache(maxsize=200_000)(self._sentbreak)
             self._period_context = unwrap(self._lang_vars.period_context_re()).finditer
             self._realign = unwrap(self._lang_vars.re_boundary_realignment).match
             self.abbrev, self.collocations, self.colloc_first = abbrev, collocations, colloc_first
@@ -180,6 +227,36 @@ def _tokenizer() -> Any:
                         return True
             return self._decide(text)
 
+        def _sentbreak(self, text: str) -> bool:
+            """nltk's ``text_contains_sentbreak(text)``, without its token objects.
+
+            The same word tokens, the same first pass (sentence-end characters, ellipses,
+            abbreviations) and the same second pass over each pair of tokens
+            (collocations, orthographic and sentence-starter heuristics, initials and
+            numbers); True where a token other than the last ends a sentence.
+            """
+            tokens = [t for line in text.split("\n") if line.strip() for t in word_tokenize(line)]
+            n = len(tokens)
+            brk, abbr, ellipsis = [False] * n, [False] * n, [False] * n
+            for i, t in enumerate(tokens):
+                if t in sent_end_chars:
+                    brk[i] = True
+                elif is_ellipsis(t):
+                    ellipsis[i] = True
+                elif t.endswith(".") and not t.endswith(".."):
+                    low = t[:-1].lower()
+                    if low in abbrev or low.split("-")[-1] in abbrev:
+                        abbr[i] = True
+                    else:
+                        brk[i] = True
+            for i in range(n - 1):
+                t1 = tokens[i]
+                if t1.endswith(".") and second_pass(t1, brk[i], abbr[i] or ellipsis[i], tokens[i + 1], brk[i + 1]):
+                    return True
+                if not t1.endswith(".") and brk[i]:
+                    return True
+            return False
+
         def _match_potential_end_contexts(self, text: str) -> Iterator[tuple[Any, str]]:
             # nltk's own loop, with its character-by-character search for the last
             # (ASCII) white space replaced by str.rfind; the same contexts result.
@@ -198,7 +275,7 @@ def _tokenizer() -> Any:
             if previous_match is not None:
                 yield previous_match, text[previous_start:previous_stop] + previous_match.group() + previous_match.group("after_tok")
 
-    tok = FastPunkt(params, lang_vars=NewsLanguageVars())
+    tok = FastPunkt(params, lang_vars=lang_vars)
     tok.compiled_ok = _compiled_matches(tok)
     return tok
 

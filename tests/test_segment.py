@@ -120,6 +120,52 @@ def test_fast_punkt_decides_like_punkt(words: list[str], seps: list[str]) -> Non
     assert list(tok.span_tokenize(text)) == list(plain.span_tokenize(text))
 
 
+def _punkt_context_words() -> list[str]:
+    from framing.segment import _tokenizer
+
+    tok = _tokenizer()
+    colloc = sorted(tok.collocations)[:40]
+    words = [w for pair in colloc for w in pair] + sorted(tok._params.sent_starters)[:30]
+    words += sorted(tok.abbrev)[:40] + ["U.S.", "u.s", "J.", "j", "A", "Q", "x", "Bach", "Zubair", "2009", "1,000", "-5", ".5", "##number##",
+                                       "al-Qaeda", "ex-gen", "...", "..", ".", "?", "!", ";", ",", "“", "”", "(", ")",
+                                       "'", "--", "Iran", "iran", "The", "the", "It", "it", "É", "é", "\n", ""]
+    return words
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(_punkt_context_words()), min_size=1, max_size=5),
+       st.lists(st.sampled_from([". ", ".", " ", "? ", ".\n", "\n\n", ".”", ". (", "... ", "-", ","]), min_size=5,
+                max_size=5))
+def test_punkt_decision_equals_nltk(words: list[str], seps: list[str]) -> None:
+    # FastPunkt._sentbreak reimplements nltk's text_contains_sentbreak on its own
+    # token lists: the same answer for any context, abbreviations, initials, numbers,
+    # collocations and sentence starters included.
+    from nltk.tokenize.punkt import PunktSentenceTokenizer
+
+    from framing.segment import _tokenizer
+
+    tok = _tokenizer()
+    text = "".join(w + s for w, s in zip(words, seps))
+    assert tok._sentbreak(text) == PunktSentenceTokenizer.text_contains_sentbreak(tok, text)
+
+
+def test_punkt_decision_equals_nltk_on_every_pair() -> None:
+    # Exhaustively: every pair of tricky words, with and without a period, before a third
+    # token; and every known collocation, its second word also ending a sentence.
+    from nltk.tokenize.punkt import PunktSentenceTokenizer
+
+    from framing.segment import _tokenizer
+
+    tok = _tokenizer()
+    words = ["A", "J", "x", "Mr", "U.S", "Gen", "no", "2009", "1,000", "al-Qaeda", "ex-Gen", "...", "”", "(", "said", "Iran",
+             "iran", "The", "the", "It", "Bach", "Zubair", "However", ";", "--"]
+    contexts = [f"{a}{sep}{b}{end}" for a in words for b in words for sep in (". ", "? ", " ", ".\n")
+                for end in ("", ". x", ", y")]
+    contexts += [f"{a}. {b}{end}" for a, b in sorted(tok.collocations) for end in ("", ". x")]
+    assert [tok._sentbreak(t) for t in contexts] == [PunktSentenceTokenizer.text_contains_sentbreak(tok, t)
+                                                     for t in contexts]
+
+
 def test_fast_punkt_equals_punkt_on_real_news(corpora_home: Path) -> None:
     # Every line of 300 Tehran Times articles and of the bundled corpus: the same spans
     # as plain nltk Punkt with the same parameters.
