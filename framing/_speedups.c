@@ -324,8 +324,8 @@ static Py_ssize_t program_match(PyObject *alts, int kind, const void *data, Py_s
 }
 
 /* A trie node is a tuple (children, leaf): children maps one character of the text to
- * a tuple of child nodes (tried in order), leaf is None, a list of (cue_type,
- * alternatives) tried in order (see program_match), or (match, types) where
+ * a tuple of child nodes (tried in order), leaf is None, (None, entries) with entries
+ * (cue_type, alternatives) tried in order (see program_match), or (match, types) where
  * match(text, pos) is a compiled pattern's match method and types[lastindex] names the
  * cue type of the group that matched.  Returns the end of the cue found at p and sets
  * *out_type (borrowed), -1 where none is found, -2 on error. */
@@ -347,9 +347,10 @@ static Py_ssize_t trie_walk(PyObject *node, PyObject *text, int kind, const void
         }
     }
     if (leaf == Py_None) return -1;
-    if (PyList_Check(leaf)) {
-        for (Py_ssize_t k = 0; k < PyList_GET_SIZE(leaf); k++) {
-            PyObject *entry = PyList_GET_ITEM(leaf, k);
+    if (PyTuple_GET_ITEM(leaf, 0) == Py_None) {
+        PyObject *entries = PyTuple_GET_ITEM(leaf, 1);
+        for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(entries); k++) {
+            PyObject *entry = PyTuple_GET_ITEM(entries, k);
             Py_ssize_t end = program_match(PyTuple_GET_ITEM(entry, 1), kind, data, n, p);
             if (end >= 0) {
                 *out_type = PyTuple_GET_ITEM(entry, 0);

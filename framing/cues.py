@@ -428,9 +428,9 @@ class CueDetector:
     def _leaf(self, sections: list[tuple[tuple[str, str], ...]]) -> Any:
         """A trie leaf as data, or None where no term is left.
 
-        A list of ``(cue_type, alternatives)`` (see :func:`_program`), in reference order,
-        where every term compiles; otherwise the terms' pattern (``match`` at the word
-        start) and the cue type by group, ``(match, types)``.
+        ``(None, entries)``, entries ``(cue_type, alternatives)`` (see :func:`_program`) in
+        reference order, where every term compiles; otherwise the terms' pattern
+        (``match`` at the word start) and the cue type by group, ``(match, types)``.
         """
         counter = itertools.count(1)
         body = "|".join(_named(section, self._order, counter) for section in sections if section)
@@ -438,9 +438,9 @@ class CueDetector:
             return None
         ordered = [(cue_type, term) for section in sections for cue_type in self._order
                    for c, term in section if c == cue_type]
-        programs = [(cue_type, _program(term)) for cue_type, term in ordered]
+        programs = tuple((cue_type, _program(term)) for cue_type, term in ordered)
         if all(alternatives is not None for _, alternatives in programs):
-            return programs
+            return None, programs  # tuples of str and int only: the cyclic collector can untrack them
         pattern = re.compile(r"(?i:" + body + r")(?![\w])", re.DOTALL)
         types = [""] * (pattern.groups + 1)
         for name, i in pattern.groupindex.items():

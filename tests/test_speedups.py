@@ -151,6 +151,20 @@ def test_compiled_quote_spans_equal_the_pattern(text: str, pad: int) -> None:
         _speedups.quote_spans(b"'a'")
 
 
+def test_every_default_term_compiles_to_plain_alternatives() -> None:
+    # The compiled scanner tries the default lexicons without a regular expression
+    # call; terms it cannot express (here a word run followed by letters, a \s) keep
+    # their pattern, and the property test above checks both kinds of leaf.
+    from framing.lexicons import LEXICONS
+
+    assert all(cues_module._program(term) is not None for terms in LEXICONS.values() for term in terms)
+    assert cues_module._program(r"\w+ly said") is None and cues_module._program(r"the\s+pres\w*") is None
+    assert cues_module._program("RT") == (("R", "T"),)  # a case-sensitive term (lexicons.CASE_SENSITIVE)
+    assert cues_module._program("claim(?:ed|s)?") == (
+        ("cC", "lL", "aA", "iI\u0130\u0131", "mM", "eE", "dD"), ("cC", "lL", "aA", "iI\u0130\u0131", "mM", "sS\u017f"),
+        ("cC", "lL", "aA", "iI\u0130\u0131", "mM"))
+
+
 @needs_speedups
 def test_compiled_cue_scan_rejects_bad_arguments() -> None:
     det = CueDetector()
