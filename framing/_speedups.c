@@ -1,11 +1,12 @@
-/* Optional compiled scanners for framing's three per-character passes.
+/* Optional compiled scanners for framing's per-character passes.
  *
  * Each function reproduces, character for character, a pure-Python/regular-expression
  * path that stays in the package as the reference and the fallback:
  *
  *   punkt_slices  nltk Punkt's candidate-boundary scan, the plain-word break decision
  *                 and the closing-punctuation realignment (framing.segment.FastPunkt);
- *   scan_cues     the cue lexicons' three-character trie (framing.cues.CueDetector._fast);
+ *   scan_cues     the cue lexicons as a six-character trie whose leaves hold each term's
+ *                 plain alternatives (framing.cues.CueDetector._fast, _program);
  *   quote_spans   the quotation pattern of the cue detector (framing.cues._QUOTE);
  *   ngram_ids     the word tokenizers ``(?u)\b\w\w+\b`` and ``(?u)\b\w[\w'\u2019-]*\b`` and
  *                 the n-gram vocabulary look-up, over a vocabulary compiled once by
@@ -13,8 +14,8 @@
  *
  * Character classes follow Python's ``re`` on str patterns: a word character is
  * Py_UNICODE_ISALNUM or "_", white space is Py_UNICODE_ISSPACE.  Decisions that need
- * more than a character class (Punkt's full algorithm, the lexicon terms, which are
- * regular expressions) are made by Python callables passed in.  Tests compare every
+ * more than a character class (Punkt's full algorithm, lexicon terms that are not plain
+ * alternatives) are made by Python callables passed in.  Tests compare every
  * function with its reference (tests/test_speedups.py).
  */
 #define PY_SSIZE_T_CLEAN

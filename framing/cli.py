@@ -6,6 +6,7 @@ Exit codes: 0 success, 2 usage error, 3 bad input data, 4 missing file or corpus
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import sys
 from collections.abc import Sequence
@@ -144,8 +145,6 @@ def _settle(model: Any) -> None:
     again and again while labelling (up to a fifth of the run). ``gc.freeze`` is a
     process-wide setting, so the command sets it, not the library.
     """
-    import gc
-
     from .segment import sentence_spans
 
     if hasattr(model, "predict_proba"):
@@ -197,8 +196,6 @@ def cmd_label(args: argparse.Namespace) -> int:
                 n += len(batch)
                 bar.update(len(batch))
     finally:
-        import gc
-
         gc.unfreeze()  # as it was, for a caller that goes on (a notebook, a test)
     print(f"{n} passages labelled -> {args.output}", file=sys.stderr)
     return EXIT_OK

@@ -181,27 +181,20 @@ class NgramVectorizer(TfidfVectorizer):
         if not self._fast() or not all(isinstance(d, str) for d in docs):
             return super().transform(docs)
         check_is_fitted(self, "vocabulary_", msg="The TF-IDF vectorizer is not fitted")
-        pattern = re.compile(self.token_pattern)
-        lookup = self._lookup()
-        if pattern.groups or lookup is None:
-            return super().transform(docs)
-        # One pass over the whole batch: documents joined by a separator token that no
-        # document contains, n-grams looked up with C-level maps, rows found by counting
-        # separators. Separator n-grams are never in the vocabulary.
         lower, (lo, hi) = self.lowercase, self.ngram_range
         texts = [d.lower() for d in docs] if lower else docs
         mode = _COMPILED_TOKENS.get(self.token_pattern)
         table = self._table() if mode is not None and 1 <= lo <= hi else None
         if table is not None:
             raw_ids, raw_rows = _speedups.ngram_ids(texts, table, lo, hi, mode)
-            counts = sp.csr_matrix(
-                (np.ones(len(raw_ids) // 8, dtype=self.dtype),
-                 (np.frombuffer(raw_rows, dtype=np.int64), np.frombuffer(raw_ids, dtype=np.int64))),
-                shape=(len(docs), len(self.vocabulary_)),
-            )
-            counts.sum_duplicates()
-            return self._tfidf.transform(counts, copy=False)
-        if any(_SEPARATOR in t for t in texts):
+            return self._tfidf_of(np.frombuffer(raw_ids, dtype=np.int64), np.frombuffer(raw_rows, dtype=np.int64),
+                                  len(docs))
+        # Without the extension: one pass over the whole batch, documents joined by a
+        # separator token that no document contains, n-grams looked up with C-level maps,
+        # rows found by counting separators. Separator n-grams are never in the vocabulary.
+        pattern = re.compile(self.token_pattern)
+        lookup = self._lookup()
+        if pattern.groups or lookup is None or any(_SEPARATOR in t for t in texts):
             return super().transform(docs)
         tokens = pattern.findall(f" {_SEPARATOR} ".join(texts))
         get, missing = lookup.get, itertools.repeat(-1)
@@ -219,10 +212,12 @@ class NgramVectorizer(TfidfVectorizer):
         all_ids = np.concatenate(ids) if ids else np.zeros(0, dtype=np.int64)
         all_rows = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
         keep = all_ids >= 0
-        counts = sp.csr_matrix(
-            (np.ones(int(keep.sum()), dtype=self.dtype), (all_rows[keep], all_ids[keep])),
-            shape=(len(docs), len(self.vocabulary_)),
-        )
+        return self._tfidf_of(all_ids[keep], all_rows[keep], len(docs))
+
+    def _tfidf_of(self, ids: np.ndarray, rows: np.ndarray, n_docs: int) -> sp.csr_matrix:
+        """TF-IDF rows from the column (``ids``) and row of every n-gram occurrence found."""
+        counts = sp.csr_matrix((np.ones(len(ids), dtype=self.dtype), (rows, ids)),
+                               shape=(n_docs, len(self.vocabulary_)))
         counts.sum_duplicates()  # counts per n-gram, indices sorted, as scikit-learn has them
         return self._tfidf.transform(counts, copy=False)
 
