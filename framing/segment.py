@@ -71,6 +71,9 @@ TITLES: frozenset[str] = frozenset(
 _TITLE_END = re.compile(r"(?:^|[\s(\"'‘“])(" + "|".join(sorted(TITLES, key=len, reverse=True)) + r")\.$",
                         re.IGNORECASE)
 
+# What _TITLE_END's group may be preceded by, as white space for str.split (ASCII tails).
+_TITLE_SEP = str.maketrans({c: " " for c in "(\"'\u2018\u201c"})
+_ALNUM = re.compile(r"[^\W_]")  # a character for which str.isalnum() is true
 _LINE = re.compile(r"[^\n]+")
 # A line with no [.?!] followed by white space inside it is one sentence: skip Punkt.
 _INNER_END = re.compile(r"[.?!][\"')\]\u2019\u201d]*\s+\S")
@@ -313,6 +316,23 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def _title_end(piece: str) -> bool:
+    """``_TITLE_END.search(piece, max(0, len(piece) - 8))`` is a match, for a piece ending in ".".
+
+    Titles are at most six ASCII letters, so the match lies in the last eight characters;
+    where those are ASCII, re.IGNORECASE is ``str.lower`` and the title is the last word.
+    """
+    tail = piece[-8:-1]
+    if not tail.isascii():
+        return _TITLE_END.search(piece, max(0, len(piece) - 8)) is not None
+    spaced = tail.translate(_TITLE_SEP)  # a title follows white space, a bracket or a quote
+    if not spaced or spaced[-1].isspace():
+        return False
+    # the last word, if a title, is preceded by one of those or is the piece's first word
+    # (a seven-character tail word is too long for a title)
+    return spaced.split()[-1].lower() in TITLES
+
+
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """Return the ``(start, end)`` character offsets of the sentences of ``text``.
 
@@ -349,17 +369,20 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
             continue
         pending: int | None = None
         for s, e in _punkt_spans(tok, chunk):
-            s, e = _strip(chunk, s, e)
             if s >= e:
                 continue
+            if chunk[s].isspace() or chunk[e - 1].isspace():
+                s, e = _strip(chunk, s, e)
+                if s >= e:
+                    continue
             if pending is not None:
                 s = pending
                 pending = None
             piece = chunk[s:e]
-            if _MARKER.match(piece) or (piece[-1] == "." and _TITLE_END.search(piece, max(0, len(piece) - 8))):
+            if (len(piece) <= 6 and _MARKER.match(piece)) or (piece[-1] == "." and _title_end(piece)):
                 pending = s  # a bare list marker or a title ("Gen.") joins the next sentence
                 continue
-            if spans and spans[-1][0] >= base and not any(c.isalnum() for c in piece):
+            if spans and spans[-1][0] >= base and not piece[0].isalnum() and not _ALNUM.search(piece):
                 spans[-1] = (spans[-1][0], base + e)  # stray punctuation (").", " |") ends the previous one
                 continue
             spans.append((base + s, base + e))

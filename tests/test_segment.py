@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 import framing
 from framing.evaluate import boundary_f1
 from framing.columns import PASSAGE_COLUMNS
-from framing.segment import iter_passage_frames, iter_passages, paragraph_spans, sentence_spans
+from framing.segment import TITLES, iter_passage_frames, iter_passages, paragraph_spans, sentence_spans
 
 from .conftest import FIXTURES
 
@@ -199,3 +199,26 @@ def test_passage_frames_equal_passage_records(demo_docs: pd.DataFrame, batch_siz
         pd.testing.assert_frame_equal(frame, expected)
     with pytest.raises(ValueError, match="batch_size"):
         next(iter_passage_frames(docs, batch_size=0))
+
+
+_TITLE_ALPHABET = "mrsdgenltMRSDGENLTx .-(\"'\u2018\u201c\t\n\x1c\u00a0\u212a\u017f\u0130"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=_TITLE_ALPHABET, max_size=12),
+       st.sampled_from(["", " ", "(", "\u201c", "x", "\t"]),
+       st.sampled_from(sorted(TITLES) + ["mister", "gens", ""]),
+       st.booleans())
+def test_title_end_equals_its_pattern(head: str, sep: str, word: str, upper: bool) -> None:
+    from framing.segment import _TITLE_END, _title_end
+
+    piece = head + sep + (word.upper() if upper else word) + "."
+    assert _title_end(piece) == (_TITLE_END.search(piece, max(0, len(piece) - 8)) is not None), piece
+
+
+@pytest.mark.parametrize("piece", ["Gen.", "(Mr.", "He met Gen.", "\u201cDr.", "Mr .", "Xmr.", "the Kt.",
+                                   "met the G\u212aN.", "Prof.", "a-Dr.", "1. Sgt."])
+def test_title_end_cases(piece: str) -> None:
+    from framing.segment import _TITLE_END, _title_end
+
+    assert _title_end(piece) == (_TITLE_END.search(piece, max(0, len(piece) - 8)) is not None)
