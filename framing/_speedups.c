@@ -6,7 +6,8 @@
  *   punkt_slices  nltk Punkt's candidate-boundary scan, the plain-word break decision
  *                 and the closing-punctuation realignment (framing.segment.FastPunkt);
  *   scan_cues     the cue lexicons as a six-character trie whose leaves hold each term's
- *                 plain alternatives (framing.cues.CueDetector._fast, _program);
+ *                 plain alternatives, compiled once by cue_table from the records of
+ *                 framing.cues._flat_trie (framing.cues.CueDetector._fast, _program);
  *   quote_spans   the quotation pattern of the cue detector (framing.cues._QUOTE);
  *   ngram_ids     the word tokenizers ``(?u)\b\w\w+\b`` and ``(?u)\b\w[\w'\u2019-]*\b`` and
  *                 the n-gram vocabulary look-up, over a vocabulary compiled once by
@@ -20,6 +21,8 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <stdint.h>
+#include <string.h>
 
 #define CH(i) PyUnicode_READ(kind, data, (i))
 
@@ -293,73 +296,207 @@ fail:
 
 /* ---------------------------------------------------------------- cues */
 
-/* Does text[p:] start with one of the alternatives of a compiled term, and end before
- * a non-word character?  Each alternative is a tuple of items: a str (one character of
- * the text, any of the str's), or an int k (a run of at least k word characters, taken
- * whole).  Returns the end of the first alternative that matches, or -1. */
-static Py_ssize_t program_match(PyObject *alts, int kind, const void *data, Py_ssize_t n, Py_ssize_t p) {
-    for (Py_ssize_t a = 0; a < PyTuple_GET_SIZE(alts); a++) {
-        PyObject *alt = PyTuple_GET_ITEM(alts, a);
-        Py_ssize_t q = p, k;
-        for (k = 0; k < PyTuple_GET_SIZE(alt); k++) {
-            PyObject *item = PyTuple_GET_ITEM(alt, k);
-            if (PyLong_CheckExact(item)) {
+/* The cue trie, flattened by framing.cues._flat_trie into int32 records and compiled by
+ * cue_table into a capsule.  A node has its edges (sorted by code point), each naming
+ * the child nodes to try in order, and a leaf: none, a run of entries (cue type and
+ * plain alternatives, tried in order), or a compiled pattern (match, types).  An
+ * alternative is a run of items: a character set (any of its code points) or a run of at
+ * least k word characters, taken whole.  Children always have larger indices than their
+ * parent and the trie is at most CUE_MAX_DEPTH deep (checked by cue_table).  An ASCII
+ * character finds its edge by a direct table per node, any other by a scan of the edges. */
+typedef struct { int32_t edge_off, edge_n, leaf_kind, leaf_a, leaf_b; } TrieNode;
+typedef struct { int32_t cp, kid_off, kid_n; } TrieEdge;
+typedef struct { int32_t type, alt_off, alt_n; } TrieEntry;
+typedef struct { int32_t item_off, item_n; } TrieAlt;
+typedef struct { int32_t kind, a, b; } TrieItem; /* kind 0: chars[a:a+b]; kind 1: a run of >= a */
+enum { LEAF_NONE = 0, LEAF_ENTRIES = 1, LEAF_PATTERN = 2, CUE_MAX_DEPTH = 64 };
+
+typedef struct {
+    Py_ssize_t n_nodes, n_edges, n_kids, n_entries, n_alts, n_items, n_chars;
+    TrieNode *nodes;
+    TrieEdge *edges;
+    int32_t *kids;
+    TrieEntry *entries;
+    TrieAlt *alts;
+    TrieItem *items;
+    int32_t *chars;
+    int32_t *ascii;     /* n_nodes x 128: the edge for an ASCII character, or -1 */
+    PyObject *types;    /* tuple of str: the cue types of entries */
+    PyObject *patterns; /* tuple of (match, types): pattern leaves */
+} CueTable;
+
+static void cue_table_free(PyObject *capsule) {
+    CueTable *t = PyCapsule_GetPointer(capsule, "framing.cue_table");
+    if (!t) return;
+    PyMem_Free(t->nodes);
+    PyMem_Free(t->edges);
+    PyMem_Free(t->kids);
+    PyMem_Free(t->entries);
+    PyMem_Free(t->alts);
+    PyMem_Free(t->items);
+    PyMem_Free(t->chars);
+    PyMem_Free(t->ascii);
+    Py_XDECREF(t->types);
+    Py_XDECREF(t->patterns);
+    PyMem_Free(t);
+}
+
+/* Copy a bytes object of int32 records of `width` fields; sets *count. */
+static void *copy_records(PyObject *b, Py_ssize_t width, Py_ssize_t *count, const char *name) {
+    if (!PyBytes_Check(b) || PyBytes_GET_SIZE(b) % (width * 4)) {
+        PyErr_Format(PyExc_ValueError, "cue_table: %s must be bytes of int32 records of %zd fields", name, width);
+        return NULL;
+    }
+    *count = PyBytes_GET_SIZE(b) / (width * 4);
+    void *out = PyMem_Malloc(PyBytes_GET_SIZE(b) ? PyBytes_GET_SIZE(b) : 1);
+    if (!out) return PyErr_NoMemory();
+    memcpy(out, PyBytes_AS_STRING(b), PyBytes_GET_SIZE(b));
+    return out;
+}
+
+static int in_range(int32_t off, int32_t n, Py_ssize_t size) { return off >= 0 && n >= 0 && (Py_ssize_t)off + n <= size; }
+
+/* cue_table(nodes, edges, kids, entries, alts, items, chars, types, patterns) -> capsule */
+static PyObject *cue_table(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 9 || !PyTuple_Check(args[7]) || !PyTuple_Check(args[8])) {
+        PyErr_SetString(PyExc_TypeError, "cue_table(nodes, edges, kids, entries, alts, items, chars, types: tuple, patterns: tuple)");
+        return NULL;
+    }
+    CueTable *t = PyMem_Calloc(1, sizeof(CueTable));
+    if (!t) return PyErr_NoMemory();
+    PyObject *capsule = PyCapsule_New(t, "framing.cue_table", cue_table_free);
+    if (!capsule) { PyMem_Free(t); return NULL; }
+    if (!(t->nodes = copy_records(args[0], 5, &t->n_nodes, "nodes")) ||
+        !(t->edges = copy_records(args[1], 3, &t->n_edges, "edges")) ||
+        !(t->kids = copy_records(args[2], 1, &t->n_kids, "kids")) ||
+        !(t->entries = copy_records(args[3], 3, &t->n_entries, "entries")) ||
+        !(t->alts = copy_records(args[4], 2, &t->n_alts, "alts")) ||
+        !(t->items = copy_records(args[5], 3, &t->n_items, "items")) ||
+        !(t->chars = copy_records(args[6], 1, &t->n_chars, "chars")))
+        goto fail;
+    t->types = Py_NewRef(args[7]);
+    t->patterns = Py_NewRef(args[8]);
+    for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(t->types); k++)
+        if (!PyUnicode_Check(PyTuple_GET_ITEM(t->types, k))) goto bad;
+    for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(t->patterns); k++) {
+        PyObject *leaf = PyTuple_GET_ITEM(t->patterns, k);
+        if (!PyTuple_Check(leaf) || PyTuple_GET_SIZE(leaf) != 2 || !PyCallable_Check(PyTuple_GET_ITEM(leaf, 0)) ||
+            !PyTuple_Check(PyTuple_GET_ITEM(leaf, 1)))
+            goto bad;
+    }
+    if (t->n_nodes < 1) goto bad;
+    {
+        /* every index in range; children after their parent, at most CUE_MAX_DEPTH deep */
+        int *depth = PyMem_Calloc(t->n_nodes, sizeof(int));
+        if (!depth) { PyErr_NoMemory(); goto fail; }
+        int ok = 1;
+        for (Py_ssize_t v = 0; v < t->n_nodes && ok; v++) {
+            const TrieNode *nd = &t->nodes[v];
+            ok = in_range(nd->edge_off, nd->edge_n, t->n_edges);
+            if (ok && nd->leaf_kind == LEAF_ENTRIES) ok = in_range(nd->leaf_a, nd->leaf_b, t->n_entries);
+            else if (ok && nd->leaf_kind == LEAF_PATTERN) ok = nd->leaf_a >= 0 && nd->leaf_a < PyTuple_GET_SIZE(t->patterns);
+            else if (ok) ok = nd->leaf_kind == LEAF_NONE;
+            for (int32_t e = 0; ok && e < nd->edge_n; e++) {
+                const TrieEdge *ed = &t->edges[nd->edge_off + e];
+                ok = in_range(ed->kid_off, ed->kid_n, t->n_kids) && (e == 0 || ed->cp > ed[-1].cp);
+                for (int32_t k = 0; ok && k < ed->kid_n; k++) {
+                    int32_t kid = t->kids[ed->kid_off + k];
+                    ok = kid > v && kid < t->n_nodes && depth[v] < CUE_MAX_DEPTH;
+                    if (ok) depth[kid] = depth[v] + 1;
+                }
+            }
+        }
+        PyMem_Free(depth);
+        for (Py_ssize_t k = 0; ok && k < t->n_entries; k++)
+            ok = t->entries[k].type >= 0 && t->entries[k].type < PyTuple_GET_SIZE(t->types) &&
+                 in_range(t->entries[k].alt_off, t->entries[k].alt_n, t->n_alts);
+        for (Py_ssize_t k = 0; ok && k < t->n_alts; k++) ok = in_range(t->alts[k].item_off, t->alts[k].item_n, t->n_items);
+        for (Py_ssize_t k = 0; ok && k < t->n_items; k++)
+            ok = (t->items[k].kind == 0 && in_range(t->items[k].a, t->items[k].b, t->n_chars)) ||
+                 (t->items[k].kind == 1 && t->items[k].a >= 0);
+        if (!ok) goto bad;
+    }
+    t->ascii = PyMem_Malloc(t->n_nodes * 128 * sizeof(int32_t));
+    if (!t->ascii) { PyErr_NoMemory(); goto fail; }
+    for (Py_ssize_t k = 0; k < t->n_nodes * 128; k++) t->ascii[k] = -1;
+    for (Py_ssize_t v = 0; v < t->n_nodes; v++)
+        for (int32_t e = 0; e < t->nodes[v].edge_n; e++) {
+            int32_t cp = t->edges[t->nodes[v].edge_off + e].cp;
+            if (cp >= 0 && cp < 128) t->ascii[v * 128 + cp] = t->nodes[v].edge_off + e;
+        }
+    return capsule;
+bad:
+    PyErr_SetString(PyExc_ValueError, "cue_table: inconsistent trie records");
+fail:
+    Py_DECREF(capsule);
+    return NULL;
+}
+
+/* Does text[p:] start with one of the entry's alternatives, and end before a non-word
+ * character?  Returns the end of the first alternative that matches, or -1. */
+static Py_ssize_t entry_match(const CueTable *t, const TrieEntry *en, int kind, const void *data, Py_ssize_t n,
+                              Py_ssize_t p) {
+    for (int32_t a = 0; a < en->alt_n; a++) {
+        const TrieAlt *alt = &t->alts[en->alt_off + a];
+        Py_ssize_t q = p;
+        int32_t k;
+        for (k = 0; k < alt->item_n; k++) {
+            const TrieItem *it = &t->items[alt->item_off + k];
+            if (it->kind == 1) {
                 Py_ssize_t start = q;
                 while (q < n && is_word(CH(q))) q++;
-                if (q - start < PyLong_AsSsize_t(item)) break;
+                if (q - start < it->a) break;
             } else {
                 if (q >= n) break;
                 Py_UCS4 c = CH(q);
-                int ikind = PyUnicode_KIND(item);
-                const void *idata = PyUnicode_DATA(item);
-                Py_ssize_t m = PyUnicode_GET_LENGTH(item), j;
-                for (j = 0; j < m && PyUnicode_READ(ikind, idata, j) != c; j++)
+                const int32_t *set = t->chars + it->a;
+                int32_t j;
+                for (j = 0; j < it->b && (Py_UCS4)set[j] != c; j++)
                     ;
-                if (j == m) break;
+                if (j == it->b) break;
                 q++;
             }
         }
-        if (k == PyTuple_GET_SIZE(alt) && (q >= n || !is_word(CH(q)))) return q;
+        if (k == alt->item_n && (q >= n || !is_word(CH(q)))) return q;
     }
     return -1;
 }
 
-/* A trie node is a tuple (children, leaf): children maps one character of the text to
- * a tuple of child nodes (tried in order), leaf is None, (None, entries) with entries
- * (cue_type, alternatives) tried in order (see program_match), or (match, types) where
- * match(text, pos) is a compiled pattern's match method and types[lastindex] names the
- * cue type of the group that matched.  Returns the end of the cue found at p and sets
- * *out_type (borrowed), -1 where none is found, -2 on error. */
-static Py_ssize_t trie_walk(PyObject *node, PyObject *text, int kind, const void *data, Py_ssize_t n,
+/* The end of the cue found at p by walking node `v` at `depth` characters in, and
+ * *out_type (borrowed); -1 where none is found, -2 on error. */
+static Py_ssize_t trie_walk(const CueTable *t, int32_t v, PyObject *text, int kind, const void *data, Py_ssize_t n,
                             Py_ssize_t p, Py_ssize_t depth, PyObject **out_type) {
-    PyObject *children = PyTuple_GET_ITEM(node, 0);
-    PyObject *leaf = PyTuple_GET_ITEM(node, 1);
-    if (p + depth < n && PyDict_GET_SIZE(children)) {
-        PyObject *key = PyUnicode_FromOrdinal(CH(p + depth));
-        if (!key) return -2;
-        PyObject *alts = PyDict_GetItemWithError(children, key); /* borrowed */
-        Py_DECREF(key);
-        if (!alts && PyErr_Occurred()) return -2;
-        if (alts) {
-            for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(alts); k++) {
-                Py_ssize_t end = trie_walk(PyTuple_GET_ITEM(alts, k), text, kind, data, n, p, depth + 1, out_type);
+    const TrieNode *nd = &t->nodes[v];
+    if (p + depth < n && nd->edge_n) {
+        Py_UCS4 c = CH(p + depth);
+        const TrieEdge *edge = NULL;
+        if (c < 128) {
+            int32_t e = t->ascii[(Py_ssize_t)v * 128 + c];
+            if (e >= 0) edge = &t->edges[e];
+        } else {
+            for (int32_t e = 0; e < nd->edge_n; e++)
+                if ((Py_UCS4)t->edges[nd->edge_off + e].cp == c) { edge = &t->edges[nd->edge_off + e]; break; }
+        }
+        if (edge) {
+            for (int32_t k = 0; k < edge->kid_n; k++) {
+                Py_ssize_t end = trie_walk(t, t->kids[edge->kid_off + k], text, kind, data, n, p, depth + 1, out_type);
                 if (end != -1) return end;
             }
         }
     }
-    if (leaf == Py_None) return -1;
-    if (PyTuple_GET_ITEM(leaf, 0) == Py_None) {
-        PyObject *entries = PyTuple_GET_ITEM(leaf, 1);
-        for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(entries); k++) {
-            PyObject *entry = PyTuple_GET_ITEM(entries, k);
-            Py_ssize_t end = program_match(PyTuple_GET_ITEM(entry, 1), kind, data, n, p);
+    if (nd->leaf_kind == LEAF_NONE) return -1;
+    if (nd->leaf_kind == LEAF_ENTRIES) {
+        for (int32_t k = 0; k < nd->leaf_b; k++) {
+            const TrieEntry *en = &t->entries[nd->leaf_a + k];
+            Py_ssize_t end = entry_match(t, en, kind, data, n, p);
             if (end >= 0) {
-                *out_type = PyTuple_GET_ITEM(entry, 0);
+                *out_type = PyTuple_GET_ITEM(t->types, en->type);
                 return end;
             }
         }
         return -1;
     }
+    PyObject *leaf = PyTuple_GET_ITEM(t->patterns, nd->leaf_a);
     PyObject *pos = PyLong_FromSsize_t(p);
     if (!pos) return -2;
     PyObject *call_args[2] = {text, pos};
@@ -386,18 +523,19 @@ static Py_ssize_t trie_walk(PyObject *node, PyObject *text, int kind, const void
     return end;
 }
 
-/* scan_cues(text, root, make) -> list
+/* scan_cues(text, table, make) -> list
  *
  * CueDetector._fast.finditer(text) with the overlap rule of CueDetector.detect: at each
  * word start (a letter, or one of İ ı ſ K, not after a word character or "-") the trie
  * is walked as the regular expression would try it; a cue found there is kept unless
  * it starts inside the previous cue.  Returns [make(start, end, type, match), ...]. */
 static PyObject *scan_cues(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
-    if (nargs != 3 || !PyUnicode_Check(args[0]) || !PyTuple_Check(args[1])) {
-        PyErr_SetString(PyExc_TypeError, "scan_cues(text, root, make)");
+    if (nargs != 3 || !PyUnicode_Check(args[0]) || !PyCapsule_IsValid(args[1], "framing.cue_table")) {
+        PyErr_SetString(PyExc_TypeError, "scan_cues(text: str, table: cue_table(...), make)");
         return NULL;
     }
-    PyObject *text = args[0], *root = args[1], *make = args[2];
+    PyObject *text = args[0], *make = args[2];
+    const CueTable *table = PyCapsule_GetPointer(args[1], "framing.cue_table");
     if (PyUnicode_READY(text) < 0) return NULL;
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
@@ -416,7 +554,7 @@ static PyObject *scan_cues(PyObject *self, PyObject *const *args, Py_ssize_t nar
             continue;
         }
         PyObject *type = NULL;
-        Py_ssize_t end = trie_walk(root, text, kind, data, n, p, 0, &type);
+        Py_ssize_t end = trie_walk(table, 0, text, kind, data, n, p, 0, &type);
         if (end == -2) goto fail;
         if (end == -1) {
             p++;
@@ -778,8 +916,10 @@ done:
 static PyMethodDef methods[] = {
     {"punkt_slices", (PyCFunction)(void (*)(void))punkt_slices, METH_FASTCALL,
      "punkt_slices(text, decide, abbrev, colloc_first, collocations) -> list of (start, stop)"},
+    {"cue_table", (PyCFunction)(void (*)(void))cue_table, METH_FASTCALL,
+     "cue_table(nodes, edges, kids, entries, alts, items, chars, types, patterns) -> compiled cue trie for scan_cues"},
     {"scan_cues", (PyCFunction)(void (*)(void))scan_cues, METH_FASTCALL,
-     "scan_cues(text, root, make) -> list of make(start, end, cue_type, match)"},
+     "scan_cues(text, table, make) -> list of make(start, end, cue_type, match)"},
     {"quote_spans", (PyCFunction)(void (*)(void))quote_spans, METH_FASTCALL,
      "quote_spans(text) -> list of (start, end), the spans of framing.cues._QUOTE"},
     {"ngram_table", (PyCFunction)(void (*)(void))ngram_table, METH_FASTCALL,

@@ -13,6 +13,7 @@ the trained model uses cue counts as features.
 """
 from __future__ import annotations
 
+import array
 import functools
 import itertools
 import re
@@ -360,6 +361,7 @@ class CueDetector:
                                 + self._trie_node("", itertools.count(1)) + ")", re.DOTALL)
         self._types = {i: name.split("__")[0] for name, i in self._fast.groupindex.items()}
         self._tree: tuple[Any, ...] | None = None  # the trie as data, for the compiled scanner; built on first use
+        self._table: Any = None  # the trie compiled by _speedups.cue_table; built on first use
 
     def _sections(self, key: str) -> tuple[Sequence[tuple[str, str]], ...]:
         """The reference order's sections for a word starting with ``key``: its two letters, its first, the rest."""
@@ -502,6 +504,12 @@ class CueDetector:
             self._tree = self._tree_node("", prefixes, paths) or ({}, None)
         return self._tree
 
+    def _compiled_table(self) -> Any:
+        """The trie compiled for ``_speedups.scan_cues`` (built on first use)."""
+        if self._table is None:
+            self._table = _speedups.cue_table(*_flat_trie(self._compiled_tree()))
+        return self._table
+
     # The compiled pattern is rebuilt from the parameters on load, so a saved model
     # (skops) stores only plain data.
     def __getstate__(self) -> dict[str, object]:
@@ -515,7 +523,7 @@ class CueDetector:
         if not isinstance(text, str):
             raise TypeError(f"text must be a str, not {type(text).__name__}")
         if _speedups is not None:
-            cues = _speedups.scan_cues(text, self._compiled_tree(), Cue)
+            cues = _speedups.scan_cues(text, self._compiled_table(), Cue)
         else:
             cues = self._scan(text)
         if "'" in text or "\u2018" in text or "\u201c" in text or '"' in text:
@@ -545,6 +553,67 @@ class CueDetector:
     def detect_many(self, texts: Iterable[str]) -> list[list[Cue]]:
         """Return :meth:`detect` for each text."""
         return [self.detect(t) for t in texts]
+
+
+def _flat_trie(root: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The trie of :meth:`CueDetector._tree_node` as the int32 records of ``_speedups.cue_table``.
+
+    Nodes are numbered in preorder (the root is 0, children after their parent); a
+    node's edges are sorted by code point and keep the order of their children; leaf
+    entries, alternatives and items keep their order. Returns ``(nodes, edges, kids,
+    entries, alts, items, chars, types, patterns)``: seven ``bytes`` of int32 records
+    and two tuples (the cue types; the pattern leaves, ``(match, types)``).
+    """
+    order: list[tuple[Any, ...]] = []
+    index: dict[int, int] = {}
+
+    def number(node: tuple[Any, ...]) -> int:
+        if id(node) not in index:
+            index[id(node)] = len(order)
+            order.append(node)
+            for ch in sorted(node[0]):
+                for kid in node[0][ch]:
+                    number(kid)
+        return index[id(node)]
+
+    number(root)
+    nodes: list[int] = []
+    edges: list[int] = []
+    kids: list[int] = []
+    entries: list[int] = []
+    alts: list[int] = []
+    items: list[int] = []
+    chars: list[int] = []
+    types: dict[str, int] = {}
+    patterns: list[tuple[Any, Any]] = []
+    programs: dict[int, tuple[int, int]] = {}  # id(alternatives) -> (alt_off, alt_n)
+    for node in order:
+        children, leaf = node
+        edge_off = len(edges) // 3
+        for ch in sorted(children, key=ord):
+            edges += [ord(ch), len(kids), len(children[ch])]
+            kids += [index[id(kid)] for kid in children[ch]]
+        kind, a, b = 0, 0, 0
+        if leaf is not None and leaf[0] is None:
+            kind, a, b = 1, len(entries) // 3, len(leaf[1])
+            for cue_type, alternatives in leaf[1]:
+                if id(alternatives) not in programs:
+                    programs[id(alternatives)] = (len(alts) // 2, len(alternatives))
+                    for alternative in alternatives:
+                        alts += [len(items) // 3, len(alternative)]
+                        for item in alternative:
+                            if isinstance(item, int):
+                                items += [1, item, 0]
+                            else:
+                                items += [0, len(chars), len(item)]
+                                chars += map(ord, item)
+                entries += [types.setdefault(cue_type, len(types)), *programs[id(alternatives)]]
+        elif leaf is not None:
+            kind, a, b = 2, len(patterns), 0
+            patterns.append(leaf)
+        nodes += [edge_off, len(children), kind, a, b]
+    as_bytes = [array.array("i", values).tobytes() for values in (nodes, edges, kids, entries, alts, items, chars)]
+    return (*as_bytes, tuple(types), tuple(patterns))
 
 
 _DEFAULT: CueDetector | None = None

@@ -98,7 +98,7 @@ def test_compiled_paths_equal_references_on_real_news(corpora_home: Path) -> Non
     assert [_compiled_spans(tok, x) for x in lines] == [_python_spans(tok, x) for x in lines]
     sentences = [line[s:e] for line in lines for s, e in framing.sentence_spans(line)]
     det = CueDetector()
-    assert [_speedups.scan_cues(s, det._compiled_tree(), Cue) for s in sentences] == [det._scan(s) for s in sentences]
+    assert [_speedups.scan_cues(s, det._compiled_table(), Cue) for s in sentences] == [det._scan(s) for s in sentences]
     assert [_speedups.quote_spans(s) for s in sentences] == [cues_module._quote_spans(s) for s in sentences]
     clf = framing.load_pretrained()
     assert _same_matrices(clf.vectorizer_, sentences)
@@ -130,7 +130,7 @@ def test_compiled_cue_scan_equals_reference_pattern(words: list[str], seps: list
     text = "".join(w + s for w, s in zip(words, seps))
     det = _CUE_DETECTORS[which]
     reference = [(m.start(), m.end(), (m.lastgroup or "").split("__")[0], m.group()) for m in det._regex.finditer(text)]
-    compiled = _speedups.scan_cues(text, det._compiled_tree(), Cue)
+    compiled = _speedups.scan_cues(text, det._compiled_table(), Cue)
     assert compiled == det._scan(text)
     assert [tuple(c) for c in compiled] == reference
     assert all(type(c) is Cue for c in compiled)
@@ -169,11 +169,41 @@ def test_every_default_term_compiles_to_plain_alternatives() -> None:
 def test_compiled_cue_scan_rejects_bad_arguments() -> None:
     det = CueDetector()
     with pytest.raises(TypeError):
-        _speedups.scan_cues(b"bytes", det._compiled_tree(), Cue)
+        _speedups.scan_cues(b"bytes", det._compiled_table(), Cue)
     with pytest.raises(TypeError):
         _speedups.scan_cues("text", [], Cue)
     # any callable builds the cue records
-    assert _speedups.scan_cues("He claimed", det._compiled_tree(), lambda *a: a) == [(3, 10, "distancing_verb", "claimed")]
+    assert _speedups.scan_cues("He claimed", det._compiled_table(), lambda *a: a) == [(3, 10, "distancing_verb", "claimed")]
+    with pytest.raises(TypeError):
+        _speedups.scan_cues("text", det._compiled_tree(), Cue)  # the trie as data is not the compiled table
+
+
+@needs_speedups
+def test_cue_table_rejects_inconsistent_records() -> None:
+    import array
+
+    good = list(cues_module._flat_trie(CueDetector()._compiled_tree()))
+    _speedups.cue_table(*good)
+
+    def with_field(k: int, i: int, value: int) -> list:
+        records = array.array("i", good[k])
+        records[i] = value
+        return good[:k] + [records.tobytes()] + good[k + 1:]
+
+    first_kid = array.array("i", good[1])[1]  # the root's first edge: its child list
+    for k, i, value in [(2, first_kid, 0),  # a child that is its own parent (a cycle)
+                        (2, first_kid, 10 ** 9),  # a node that does not exist
+                        (0, 0, -1), (0, 1, 10 ** 9),  # the root's edges out of range
+                        (0, 2, 7),  # an unknown leaf kind
+                        (1, 0, 10 ** 6)]:  # edges no longer sorted by code point
+        with pytest.raises(ValueError):
+            _speedups.cue_table(*with_field(k, i, value))
+    with pytest.raises(ValueError):
+        _speedups.cue_table(b"\0\0\0", *good[1:])  # not whole int32 records
+    with pytest.raises(ValueError):
+        _speedups.cue_table(*good[:7], (1,), good[8])  # a cue type that is not a str
+    with pytest.raises(TypeError):
+        _speedups.cue_table(*good[:8])
 
 
 def _same_matrices(vec: NgramVectorizer, texts: list[str]) -> bool:
