@@ -657,14 +657,24 @@ static PyObject *quote_spans(PyObject *self, PyObject *const *args, Py_ssize_t n
  * looked up without building a string for any of them. */
 #define NGRAM_MAX 8 /* tokens per term; a vocabulary with longer terms is not compiled */
 
+/* A token slot: the high half of the token's hash (checked before its characters) and
+ * its id, -1 for an empty slot.  A term slot: the hash of its token-id sequence, its
+ * column and its length in tokens (0: an empty slot); the ids themselves are kept
+ * apart (gram_ids, NGRAM_MAX per slot) and read only when the hash agrees.  A token
+ * that is a one-token term has its column in tok_col (else -1), so unigrams need no
+ * second look-up.  Tables are at most half full. */
+typedef struct { uint32_t check; int32_t id; } TokSlot;
+typedef struct { uint64_t hash; int32_t col, len; } GramSlot;
+
 typedef struct {
     Py_ssize_t n_tokens, tok_mask, gram_mask;
     Py_UCS4 *pool;            /* the tokens' characters, one after another */
     Py_ssize_t *tok_off, *tok_len;
-    Py_ssize_t *tok_slot;     /* token id, or -1 for an empty slot */
+    uint64_t *tok_hash;
+    int32_t *tok_col;
+    TokSlot *tok_slot;
+    GramSlot *gram_slot;
     unsigned int *gram_ids;   /* NGRAM_MAX ids per slot */
-    unsigned char *gram_len;  /* 0: empty slot */
-    long long *gram_col;
 } NgramTable;
 
 typedef struct {
@@ -678,10 +688,11 @@ static void ngram_table_free(PyObject *capsule) {
     PyMem_Free(t->pool);
     PyMem_Free(t->tok_off);
     PyMem_Free(t->tok_len);
+    PyMem_Free(t->tok_hash);
+    PyMem_Free(t->tok_col);
     PyMem_Free(t->tok_slot);
+    PyMem_Free(t->gram_slot);
     PyMem_Free(t->gram_ids);
-    PyMem_Free(t->gram_len);
-    PyMem_Free(t->gram_col);
     PyMem_Free(t);
 }
 
@@ -690,28 +701,51 @@ static inline unsigned long long mix(unsigned long long h, unsigned long long v)
     return h * 0xBF58476D1CE4E5B9ULL;
 }
 
-/* The token id of chars [s, e) of a text (kind, data), or -1. */
-static Py_ssize_t token_id(const NgramTable *t, int kind, const void *data, Py_ssize_t s, Py_ssize_t e) {
+static inline uint64_t token_hash(int kind, const void *data, Py_ssize_t s, Py_ssize_t e) {
     unsigned long long h = 14695981039346656037ULL;
     for (Py_ssize_t i = s; i < e; i++) h = mix(h, CH(i));
+    return h;
+}
+
+/* The token id of chars [s, e) of a text (kind, data) with hash h, or -1; *slot_out
+ * (if given) is the slot it is in, or the empty slot where it would go. */
+static Py_ssize_t token_id(const NgramTable *t, int kind, const void *data, Py_ssize_t s, Py_ssize_t e, uint64_t h,
+                           Py_ssize_t *slot_out) {
+    uint32_t check = (uint32_t)(h >> 32);
     for (Py_ssize_t slot = (Py_ssize_t)(h & t->tok_mask);; slot = (slot + 1) & t->tok_mask) {
-        Py_ssize_t id = t->tok_slot[slot];
-        if (id < 0) return -1;
-        if (t->tok_len[id] != e - s) continue;
-        const Py_UCS4 *c = t->pool + t->tok_off[id];
+        const TokSlot *ts = &t->tok_slot[slot];
+        if (ts->id < 0) {
+            if (slot_out) *slot_out = slot;
+            return -1;
+        }
+        if (ts->check != check || t->tok_len[ts->id] != e - s) continue;
+        const Py_UCS4 *c = t->pool + t->tok_off[ts->id];
         Py_ssize_t i = 0;
         while (i < e - s && c[i] == CH(s + i)) i++;
-        if (i == e - s) return id;
+        if (i == e - s) {
+            if (slot_out) *slot_out = slot;
+            return ts->id;
+        }
     }
 }
 
-static Py_ssize_t gram_slot(const NgramTable *t, const unsigned int *ids, Py_ssize_t g) {
+static inline uint64_t gram_hash(const unsigned int *ids, Py_ssize_t g) {
     unsigned long long h = (unsigned long long)g;
     for (Py_ssize_t k = 0; k < g; k++) h = mix(h, ids[k]);
+    return h;
+}
+
+/* The slot of the term with token ids ids[:g] (hash h), or of the empty slot where it would go. */
+static Py_ssize_t gram_find(const NgramTable *t, const unsigned int *ids, Py_ssize_t g, uint64_t h) {
     for (Py_ssize_t slot = (Py_ssize_t)(h & t->gram_mask);; slot = (slot + 1) & t->gram_mask) {
-        if (t->gram_len[slot] == 0) return slot;
-        if (t->gram_len[slot] == g && memcmp(t->gram_ids + slot * NGRAM_MAX, ids, g * sizeof(unsigned int)) == 0)
-            return slot;
+        const GramSlot *gs = &t->gram_slot[slot];
+        if (gs->len == 0) return slot;
+        if (gs->hash == h && gs->len == g) {
+            const unsigned int *have = t->gram_ids + slot * NGRAM_MAX;
+            Py_ssize_t k = 0;
+            while (k < g && have[k] == ids[k]) k++;
+            if (k == g) return slot;
+        }
     }
 }
 
@@ -721,8 +755,16 @@ static Py_ssize_t pow2_above(Py_ssize_t n) {
     return cap;
 }
 
+static TokSlot *empty_tok_slots(Py_ssize_t n) {
+    TokSlot *slots = PyMem_Malloc(n * sizeof(TokSlot));
+    if (slots)
+        for (Py_ssize_t i = 0; i < n; i++) slots[i].id = -1, slots[i].check = 0;
+    return slots;
+}
+
 /* ngram_table(vocabulary: dict of str to int) -> capsule, or None where a term has more
- * than NGRAM_MAX tokens.  Terms are split on single spaces, as the analyzer joins them. */
+ * than NGRAM_MAX tokens or a column does not fit in int32.  Terms are split on single
+ * spaces, as the analyzer joins them. */
 static PyObject *ngram_table(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
     if (nargs != 1 || !PyDict_Check(args[0])) {
         PyErr_SetString(PyExc_TypeError, "ngram_table(vocabulary: dict)");
@@ -743,25 +785,27 @@ static PyObject *ngram_table(PyObject *self, PyObject *const *args, Py_ssize_t n
     PyObject *capsule = PyCapsule_New(t, "framing.ngram_table", ngram_table_free);
     if (!capsule) { PyMem_Free(t); return NULL; }
     Py_ssize_t max_tokens = chars; /* a bound: every token takes at least one character and a separator */
-    t->tok_mask = pow2_above(max_tokens) - 1;
+    t->tok_mask = pow2_above(max_tokens) - 1; /* while building; compacted below */
     t->gram_mask = pow2_above(n_terms) - 1;
     t->pool = PyMem_Malloc((chars + 1) * sizeof(Py_UCS4));
     t->tok_off = PyMem_Malloc((max_tokens + 1) * sizeof(Py_ssize_t));
     t->tok_len = PyMem_Malloc((max_tokens + 1) * sizeof(Py_ssize_t));
-    t->tok_slot = PyMem_Malloc((t->tok_mask + 1) * sizeof(Py_ssize_t));
+    t->tok_hash = PyMem_Malloc((max_tokens + 1) * sizeof(uint64_t));
+    t->tok_col = PyMem_Malloc((max_tokens + 1) * sizeof(int32_t));
+    t->tok_slot = empty_tok_slots(t->tok_mask + 1);
+    t->gram_slot = PyMem_Calloc(t->gram_mask + 1, sizeof(GramSlot));
     t->gram_ids = PyMem_Calloc((t->gram_mask + 1) * NGRAM_MAX, sizeof(unsigned int));
-    t->gram_len = PyMem_Calloc(t->gram_mask + 1, 1);
-    t->gram_col = PyMem_Malloc((t->gram_mask + 1) * sizeof(long long));
-    if (!t->pool || !t->tok_off || !t->tok_len || !t->tok_slot || !t->gram_ids || !t->gram_len || !t->gram_col) {
+    if (!t->pool || !t->tok_off || !t->tok_len || !t->tok_hash || !t->tok_col || !t->tok_slot || !t->gram_slot ||
+        !t->gram_ids) {
         Py_DECREF(capsule);
         return PyErr_NoMemory();
     }
-    for (Py_ssize_t i = 0; i <= t->tok_mask; i++) t->tok_slot[i] = -1;
     Py_ssize_t used = 0;
     pos = 0;
     while (PyDict_Next(vocab, &pos, &key, &value)) {
         long long col = PyLong_AsLongLong(value);
         if (col == -1 && PyErr_Occurred()) { Py_DECREF(capsule); return NULL; }
+        if (col < 0 || col > INT32_MAX) { Py_DECREF(capsule); Py_RETURN_NONE; }
         int kind = PyUnicode_KIND(key);
         const void *data = PyUnicode_DATA(key);
         Py_ssize_t n = PyUnicode_GET_LENGTH(key), g = 0;
@@ -770,26 +814,41 @@ static PyObject *ngram_table(PyObject *self, PyObject *const *args, Py_ssize_t n
             for (e = s; e < n && CH(e) != ' '; e++)
                 ;
             if (g == NGRAM_MAX) { Py_DECREF(capsule); Py_RETURN_NONE; }
-            Py_ssize_t id = token_id(t, kind, data, s, e);
+            uint64_t h = token_hash(kind, data, s, e);
+            Py_ssize_t slot;
+            Py_ssize_t id = token_id(t, kind, data, s, e, h, &slot);
             if (id < 0) { /* a new token */
                 id = t->n_tokens++;
                 t->tok_off[id] = used;
                 t->tok_len[id] = e - s;
+                t->tok_hash[id] = h;
+                t->tok_col[id] = -1;
                 for (Py_ssize_t i = s; i < e; i++) t->pool[used++] = CH(i);
-                unsigned long long h = 14695981039346656037ULL;
-                for (Py_ssize_t i = s; i < e; i++) h = mix(h, CH(i));
-                Py_ssize_t slot = (Py_ssize_t)(h & t->tok_mask);
-                while (t->tok_slot[slot] >= 0) slot = (slot + 1) & t->tok_mask;
-                t->tok_slot[slot] = id;
+                t->tok_slot[slot].check = (uint32_t)(h >> 32);
+                t->tok_slot[slot].id = (int32_t)id;
             }
             ids[g++] = (unsigned int)id;
         }
-        Py_ssize_t slot = gram_slot(t, ids, g);
-        if (t->gram_len[slot] == 0) { /* a term is in a dict once; equal id sequences are equal terms */
+        uint64_t h = gram_hash(ids, g);
+        Py_ssize_t slot = gram_find(t, ids, g, h);
+        if (t->gram_slot[slot].len == 0) { /* a term is in a dict once; equal id sequences are equal terms */
             memcpy(t->gram_ids + slot * NGRAM_MAX, ids, g * sizeof(unsigned int));
-            t->gram_len[slot] = (unsigned char)g;
-            t->gram_col[slot] = col;
+            t->gram_slot[slot].hash = h;
+            t->gram_slot[slot].len = (int32_t)g;
+            t->gram_slot[slot].col = (int32_t)col;
+            if (g == 1) t->tok_col[ids[0]] = (int32_t)col;
         }
+    }
+    /* the token table, at most half full */
+    PyMem_Free(t->tok_slot);
+    t->tok_mask = pow2_above(t->n_tokens) - 1;
+    t->tok_slot = empty_tok_slots(t->tok_mask + 1);
+    if (!t->tok_slot) { Py_DECREF(capsule); return PyErr_NoMemory(); }
+    for (Py_ssize_t id = 0; id < t->n_tokens; id++) {
+        Py_ssize_t slot = (Py_ssize_t)(t->tok_hash[id] & t->tok_mask);
+        while (t->tok_slot[slot].id >= 0) slot = (slot + 1) & t->tok_mask;
+        t->tok_slot[slot].check = (uint32_t)(t->tok_hash[id] >> 32);
+        t->tok_slot[slot].id = (int32_t)id;
     }
     return capsule;
 }
@@ -872,15 +931,22 @@ static PyObject *ngram_ids(PyObject *self, PyObject *const *args, Py_ssize_t nar
         const void *data = PyUnicode_DATA(text);
         Py_ssize_t nt = tokenize(kind, data, PyUnicode_GET_LENGTH(text), mode, &tstart, &tend, &tid, &tcap);
         if (nt < 0) { PyErr_NoMemory(); goto done; }
-        for (Py_ssize_t t = 0; t < nt; t++) tid[t] = token_id(table, kind, data, tstart[t], tend[t]);
+        for (Py_ssize_t t = 0; t < nt; t++)
+            tid[t] = token_id(table, kind, data, tstart[t], tend[t], token_hash(kind, data, tstart[t], tend[t]), NULL);
         for (Py_ssize_t g = lo; g <= hi; g++) {
             for (Py_ssize_t t = 0; t + g <= nt; t++) {
-                unsigned int ids[NGRAM_MAX];
-                Py_ssize_t k = 0;
-                while (k < g && tid[t + k] >= 0) { ids[k] = (unsigned int)tid[t + k]; k++; }
-                if (k < g) continue; /* a token no term holds */
-                Py_ssize_t slot = gram_slot(table, ids, g);
-                if (table->gram_len[slot] == 0) continue;
+                long long col;
+                if (g == 1) {
+                    if (tid[t] < 0 || (col = table->tok_col[tid[t]]) < 0) continue;
+                } else {
+                    unsigned int ids[NGRAM_MAX];
+                    Py_ssize_t k = 0;
+                    while (k < g && tid[t + k] >= 0) { ids[k] = (unsigned int)tid[t + k]; k++; }
+                    if (k < g) continue; /* a token no term holds */
+                    const GramSlot *gs = &table->gram_slot[gram_find(table, ids, g, gram_hash(ids, g))];
+                    if (gs->len == 0) continue;
+                    col = gs->col;
+                }
                 if (found.used == found.cap) {
                     Py_ssize_t cap = found.cap * 2;
                     long long *a = PyMem_Realloc(found.ids, cap * sizeof(long long));
@@ -891,7 +957,7 @@ static PyObject *ngram_ids(PyObject *self, PyObject *const *args, Py_ssize_t nar
                     found.rows = b;
                     found.cap = cap;
                 }
-                found.ids[found.used] = table->gram_col[slot];
+                found.ids[found.used] = col;
                 found.rows[found.used] = r;
                 found.used++;
             }

@@ -248,6 +248,16 @@ def test_compiled_vocabulary_edge_cases() -> None:
     assert _same_matrices(long, ["one two three four five six seven eight nine", "two three"])
     with pytest.raises(TypeError):
         _speedups.ngram_table({"a": "0"})
+    # columns are int32 in the compiled table: a larger or negative one is not compiled
+    assert _speedups.ngram_table({"a": 2 ** 31}) is None and _speedups.ngram_table({"a": -1}) is None
+    assert _speedups.ngram_table({"a": 2 ** 31 - 1}) is not None
+    # many tokens and terms (tables grow past their first size); a token that is no one-token term
+    many = {f"w{i}": i for i in range(5000)} | {f"w{i} w{i + 1}": 5000 + i for i in range(0, 5000, 2)}
+    many = {k: v for k, v in many.items() if k != "w7"}
+    many = {k: i for i, k in enumerate(many)}
+    big = NgramVectorizer(vocabulary=many, ngram_range=(1, 2), token_pattern=r"(?u)\b\w\w+\b").fit(["w1"])
+    assert big._table() is not None
+    assert _same_matrices(big, ["w1 w2 w3 w4", "w6 w7 w8 w7", "w4998 w4999 w5000", "w7"])
     with pytest.raises(TypeError):
         _speedups.ngram_ids(["a"], {"a": 0}, 1, 1, 0)
 
