@@ -9,8 +9,8 @@
  *                 plain alternatives, compiled once by cue_table from the records of
  *                 framing.cues._flat_trie (framing.cues.CueDetector._fast, _program);
  *   quote_spans   the quotation pattern of the cue detector (framing.cues._QUOTE);
- *   ngram_ids     the word tokenizers ``(?u)\b\w\w+\b`` and ``(?u)\b\w[\w'\u2019-]*\b`` and
- *                 the n-gram vocabulary look-up, over a vocabulary compiled once by
+ *   ngram_counts  the word tokenizers ``(?u)\b\w\w+\b`` and ``(?u)\b\w[\w'\u2019-]*\b`` and
+ *                 the n-gram vocabulary look-up (to CSR counts), over a vocabulary compiled once by
  *                 ngram_table (framing.features.NgramVectorizer).
  *
  * Character classes follow Python's ``re`` on str patterns: a word character is
@@ -678,7 +678,7 @@ typedef struct {
 } NgramTable;
 
 typedef struct {
-    long long *ids, *rows;
+    long long *ids, *rows; /* columns found, and (ngram_counts) their counts */
     Py_ssize_t used, cap;
 } IdList;
 
@@ -893,15 +893,45 @@ static Py_ssize_t tokenize(int kind, const void *data, Py_ssize_t n, long mode, 
     return nt;
 }
 
-/* ngram_ids(texts, table, lo, hi, mode) -> (ids: bytes of int64, rows: bytes of int64)
+static int cmp_ll(const void *x, const void *y) {
+    long long a = *(const long long *)x, b = *(const long long *)y;
+    return (a > b) - (a < b);
+}
+
+/* Sort ids[0:n] and merge equal ids, counting them into counts; returns the new n. */
+static Py_ssize_t sort_and_count(long long *ids, long long *counts, Py_ssize_t n) {
+    if (n <= 48) {
+        for (Py_ssize_t i = 1; i < n; i++) {
+            long long v = ids[i];
+            Py_ssize_t j = i;
+            while (j > 0 && ids[j - 1] > v) { ids[j] = ids[j - 1]; j--; }
+            ids[j] = v;
+        }
+    } else {
+        qsort(ids, (size_t)n, sizeof(long long), cmp_ll);
+    }
+    Py_ssize_t m = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (m > 0 && ids[m - 1] == ids[i]) {
+            counts[m - 1]++;
+        } else {
+            ids[m] = ids[i];
+            counts[m] = 1;
+            m++;
+        }
+    }
+    return m;
+}
+
+/* ngram_counts(texts, table, lo, hi, mode) -> (indices, counts, indptr), bytes of int64
  *
  * Tokens as `tokenize` finds them; n-grams for lo <= n <= hi are tokens joined by one
  * space within one text, looked up in the vocabulary compiled by ngram_table.  Returns
- * the column of each n-gram found and the row it came from, in the order
- * scikit-learn's analyzer yields them per text. */
-static PyObject *ngram_ids(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+ * the count matrix in CSR form, as scikit-learn's CountVectorizer has it after
+ * sum_duplicates: per text, the columns found in increasing order with their counts. */
+static PyObject *ngram_counts(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
     if (nargs != 5 || !PyList_Check(args[0]) || !PyCapsule_IsValid(args[1], "framing.ngram_table")) {
-        PyErr_SetString(PyExc_TypeError, "ngram_ids(texts: list, table: ngram_table(...), lo, hi, mode)");
+        PyErr_SetString(PyExc_TypeError, "ngram_counts(texts: list, table: ngram_table(...), lo, hi, mode)");
         return NULL;
     }
     PyObject *texts = args[0];
@@ -914,13 +944,16 @@ static PyObject *ngram_ids(PyObject *self, PyObject *const *args, Py_ssize_t nar
         return NULL;
     }
     if (hi > NGRAM_MAX) hi = NGRAM_MAX; /* the table holds no longer term */
+    Py_ssize_t n_texts = PyList_GET_SIZE(texts);
     IdList found = {PyMem_Malloc(1024 * sizeof(long long)), PyMem_Malloc(1024 * sizeof(long long)), 0, 1024};
+    long long *indptr = PyMem_Malloc((n_texts + 1) * sizeof(long long));
     Py_ssize_t tcap = 256;
     Py_ssize_t *tstart = PyMem_Malloc(tcap * sizeof(Py_ssize_t)), *tend = PyMem_Malloc(tcap * sizeof(Py_ssize_t));
     Py_ssize_t *tid = PyMem_Malloc(tcap * sizeof(Py_ssize_t));
     PyObject *result = NULL;
-    if (!found.ids || !found.rows || !tstart || !tend || !tid) { PyErr_NoMemory(); goto done; }
-    for (Py_ssize_t r = 0; r < PyList_GET_SIZE(texts); r++) {
+    if (!found.ids || !found.rows || !indptr || !tstart || !tend || !tid) { PyErr_NoMemory(); goto done; }
+    indptr[0] = 0;
+    for (Py_ssize_t r = 0; r < n_texts; r++) {
         PyObject *text = PyList_GET_ITEM(texts, r);
         if (!PyUnicode_Check(text)) {
             PyErr_Format(PyExc_TypeError, "texts[%zd] is not a str", r);
@@ -933,6 +966,7 @@ static PyObject *ngram_ids(PyObject *self, PyObject *const *args, Py_ssize_t nar
         if (nt < 0) { PyErr_NoMemory(); goto done; }
         for (Py_ssize_t t = 0; t < nt; t++)
             tid[t] = token_id(table, kind, data, tstart[t], tend[t], token_hash(kind, data, tstart[t], tend[t]), NULL);
+        Py_ssize_t row_start = found.used;
         for (Py_ssize_t g = lo; g <= hi; g++) {
             for (Py_ssize_t t = 0; t + g <= nt; t++) {
                 long long col;
@@ -957,22 +991,26 @@ static PyObject *ngram_ids(PyObject *self, PyObject *const *args, Py_ssize_t nar
                     found.rows = b;
                     found.cap = cap;
                 }
-                found.ids[found.used] = col;
-                found.rows[found.used] = r;
-                found.used++;
+                found.ids[found.used++] = col;
             }
         }
+        /* `rows` holds the counts */
+        found.used = row_start + sort_and_count(found.ids + row_start, found.rows + row_start, found.used - row_start);
+        indptr[r + 1] = found.used;
     }
     {
         PyObject *a = PyBytes_FromStringAndSize((const char *)found.ids, found.used * (Py_ssize_t)sizeof(long long));
         PyObject *b = PyBytes_FromStringAndSize((const char *)found.rows, found.used * (Py_ssize_t)sizeof(long long));
-        if (a && b) result = PyTuple_Pack(2, a, b);
+        PyObject *c = PyBytes_FromStringAndSize((const char *)indptr, (n_texts + 1) * (Py_ssize_t)sizeof(long long));
+        if (a && b && c) result = PyTuple_Pack(3, a, b, c);
         Py_XDECREF(a);
         Py_XDECREF(b);
+        Py_XDECREF(c);
     }
 done:
     PyMem_Free(found.ids);
     PyMem_Free(found.rows);
+    PyMem_Free(indptr);
     PyMem_Free(tstart);
     PyMem_Free(tend);
     PyMem_Free(tid);
@@ -989,9 +1027,9 @@ static PyMethodDef methods[] = {
     {"quote_spans", (PyCFunction)(void (*)(void))quote_spans, METH_FASTCALL,
      "quote_spans(text) -> list of (start, end), the spans of framing.cues._QUOTE"},
     {"ngram_table", (PyCFunction)(void (*)(void))ngram_table, METH_FASTCALL,
-     "ngram_table(vocabulary) -> compiled vocabulary for ngram_ids, or None"},
-    {"ngram_ids", (PyCFunction)(void (*)(void))ngram_ids, METH_FASTCALL,
-     "ngram_ids(texts, table, lo, hi, mode) -> (ids, rows) as bytes of int64"},
+     "ngram_table(vocabulary) -> compiled vocabulary for ngram_counts, or None"},
+    {"ngram_counts", (PyCFunction)(void (*)(void))ngram_counts, METH_FASTCALL,
+     "ngram_counts(texts, table, lo, hi, mode) -> (indices, counts, indptr) as bytes of int64"},
     {NULL, NULL, 0, NULL},
 };
 

@@ -24,7 +24,7 @@ try:  # optional compiled tokenizer (framing/_speedups.c); the same matrices wit
 except ImportError:  # pragma: no cover - an install without a C compiler
     _speedups = None  # type: ignore[assignment]
 
-#: Token patterns ``_speedups.ngram_ids`` reproduces: scikit-learn's default and framing's.
+#: Token patterns ``_speedups.ngram_counts`` reproduces: scikit-learn's default and framing's.
 _COMPILED_TOKENS = {r"(?u)\b\w\w+\b": 0, r"(?u)\b\w[\w'\u2019-]*\b": 1}
 
 __all__ = ["CueFeatures", "NgramVectorizer", "as_texts", "CUE_FEATURE_NAMES"]
@@ -186,9 +186,12 @@ class NgramVectorizer(TfidfVectorizer):
         mode = _COMPILED_TOKENS.get(self.token_pattern)
         table = self._table() if mode is not None and 1 <= lo <= hi else None
         if table is not None:
-            raw_ids, raw_rows = _speedups.ngram_ids(texts, table, lo, hi, mode)
-            return self._tfidf_of(np.frombuffer(raw_ids, dtype=np.int64), np.frombuffer(raw_rows, dtype=np.int64),
-                                  len(docs))
+            indices, counts, indptr = (np.frombuffer(b, dtype=np.int64)
+                                       for b in _speedups.ngram_counts(texts, table, lo, hi, mode))
+            shape = (len(docs), len(self.vocabulary_))
+            # the count matrix as scikit-learn has it: columns sorted and summed per row
+            return self._tfidf.transform(sp.csr_matrix((counts.astype(self.dtype), indices, indptr), shape=shape),
+                                         copy=False)
         # Without the extension: one pass over the whole batch, documents joined by a
         # separator token that no document contains, n-grams looked up with C-level maps,
         # rows found by counting separators. Separator n-grams are never in the vocabulary.
@@ -222,7 +225,7 @@ class NgramVectorizer(TfidfVectorizer):
         return self._tfidf.transform(counts, copy=False)
 
     def _table(self) -> Any:
-        """The vocabulary compiled for ``_speedups.ngram_ids`` (cached); None without the extension."""
+        """The vocabulary compiled for ``_speedups.ngram_counts`` (cached); None without the extension."""
         if _speedups is None:
             return None
         cached = getattr(self, "_table_cache", None)

@@ -228,7 +228,7 @@ def test_compiled_ngrams_equal_scikit_learn(texts: list[str], pattern: str, ngra
     vec = NgramVectorizer(**params).fit(train)
     assert _same_matrices(vec, texts)
     with pytest.raises(ValueError, match="mode"):
-        _speedups.ngram_ids(texts, vec._table(), 1, 1, 2)
+        _speedups.ngram_counts(texts, vec._table(), 1, 1, 2)
 
 
 @needs_speedups
@@ -259,7 +259,7 @@ def test_compiled_vocabulary_edge_cases() -> None:
     assert big._table() is not None
     assert _same_matrices(big, ["w1 w2 w3 w4", "w6 w7 w8 w7", "w4998 w4999 w5000", "w7"])
     with pytest.raises(TypeError):
-        _speedups.ngram_ids(["a"], {"a": 0}, 1, 1, 0)
+        _speedups.ngram_counts(["a"], {"a": 0}, 1, 1, 0)
 
 
 @needs_speedups
