@@ -1,9 +1,10 @@
 """Throughput and memory of end-to-end labelling: read -> segment -> featurize -> predict -> write.
 
 For each N, writes a JSONL corpus of about N sentences (distinct real Tehran Times
-documents, none repeated), then labels it in a fresh child process
+documents, none repeated), then labels it in a fresh child process, ``--repeats`` times
 (the ``framing label`` code path: streamed reading, batches of 4,096 passages, Parquet
-output) and reports sentences per second and the child's peak resident memory. Also
+output), and reports sentences per second (median run, and the slowest and fastest: timings
+on a shared virtual machine vary from run to run) and the largest peak resident memory. Also
 times each stage on 400 documents with a cold segmenter. Prints a table and writes
 ``results/benchmark/label_throughput.csv`` and ``results/benchmark/stages.csv``.
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -89,6 +91,8 @@ def stages(pool: pd.DataFrame) -> pd.DataFrame:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 50_000, 200_000, 400_000])
+    parser.add_argument("--repeats", type=int, default=3,
+                        help="fresh-process runs per size; the table gives their median and range")
     parser.add_argument("--out", default=str(ROOT / "results" / "benchmark"))
     args = parser.parse_args()
     import framing
@@ -107,16 +111,22 @@ def main() -> None:
         for n in args.sizes:
             src, dst = Path(tmp) / f"c{n}.jsonl", Path(tmp) / f"o{n}.parquet"
             total = make_corpus(src, n, pool)
-            res = subprocess.run([sys.executable, "-c", CHILD, str(src), str(dst)], capture_output=True, text=True)
-            if res.returncode != 0:
-                raise SystemExit(res.stderr)
-            seconds, rss = map(float, res.stdout.split()[-2:])
+            runs = []
+            for _ in range(args.repeats):
+                res = subprocess.run([sys.executable, "-c", CHILD, str(src), str(dst)], capture_output=True, text=True)
+                if res.returncode != 0:
+                    raise SystemExit(res.stderr)
+                runs.append(tuple(map(float, res.stdout.split()[-2:])))
             labelled = len(pd.read_parquet(dst, columns=["passage_id"]))
-            rows.append({"n_sentences": labelled, "input_mb": round(src.stat().st_size / 1e6, 1),
-                         "seconds": round(seconds, 2), "sentences_per_s": round(labelled / seconds),
-                         "peak_rss_mb": round(rss)})
-            print(rows[-1], flush=True)
             assert labelled == total, (labelled, total)
+            seconds = sorted(r[0] for r in runs)
+            median = statistics.median(seconds)
+            rows.append({"n_sentences": labelled, "input_mb": round(src.stat().st_size / 1e6, 1), "runs": len(runs),
+                         "seconds": round(median, 2), "sentences_per_s": round(labelled / median),
+                         "sentences_per_s_min": round(labelled / seconds[-1]),
+                         "sentences_per_s_max": round(labelled / seconds[0]),
+                         "peak_rss_mb": round(max(r[1] for r in runs))})
+            print(rows[-1], flush=True)
     table = pd.DataFrame(rows)
     table.to_csv(out / "label_throughput.csv", index=False)
     print(table.to_string(index=False))

@@ -29,6 +29,10 @@ def ci(m: dict) -> str:
     return f"{m['f1']:.2f} [{m['f1_lo']:.2f}, {m['f1_hi']:.2f}]"
 
 
+#: The targets of the classifier issue (issue 4), checked against the results files.
+TARGET_MACRO_F1, TARGET_LABEL_F1, TARGET_SPEED = 0.80, 0.70, 20_000
+
+
 def block_results() -> str:
     test = load("classifier", "test")
     cv = load("classifier", "cv")
@@ -61,9 +65,22 @@ def block_results() -> str:
     if bench.exists():
         b = pd.read_csv(bench)
         big = b.sort_values("n_sentences").iloc[-1]
+        spread = (f" (median of {int(big['runs'])} runs, range {big['sentences_per_s_min']:,.0f}-"
+                  f"{big['sentences_per_s_max']:,.0f})" if "runs" in big else "")
         text.append(f"Throughput (one process, this 2-core machine, `make benchmark`): "
-                    f"{big['sentences_per_s']:,.0f} sentences/s end to end on {int(big['n_sentences']):,} sentences, "
-                    f"peak memory {big['peak_rss_mb']:,.0f} MB.")
+                    f"{big['sentences_per_s']:,.0f} sentences/s end to end on {int(big['n_sentences']):,} sentences"
+                    f"{spread}, peak memory {big['peak_rss_mb']:,.0f} MB.")
+    combined = test["models"]["combined"]
+    weak = [lab for lab in LABELS if combined[lab]["f1"] < TARGET_LABEL_F1]
+    accuracy_met = combined["macro"]["f1"] >= TARGET_MACRO_F1 and not weak
+    status = [f"Targets: macro-F1 >= {TARGET_MACRO_F1:.2f} on the test split with every label >= {TARGET_LABEL_F1:.2f}: "
+              + ("**met**" if accuracy_met else f"**not met** (macro {combined['macro']['f1']:.2f}; below "
+                 f"{TARGET_LABEL_F1:.2f}: {', '.join(weak) or 'none'})")]
+    if bench.exists():
+        status.append(f">= {TARGET_SPEED:,} sentences/s end to end in one process: "
+                      + ("**met**" if big["sentences_per_s"] >= TARGET_SPEED else "**not met**")
+                      + f" ({big['sentences_per_s']:,.0f}, the median run above)")
+    text.append("; ".join(status) + ".")
     return "\n".join(text)
 
 
