@@ -13,7 +13,6 @@ the trained model uses cue counts as features.
 """
 from __future__ import annotations
 
-import array
 import functools
 import itertools
 import re
@@ -21,6 +20,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+import numpy as np
 import pandas as pd
 
 try:  # optional compiled scanner (framing/_speedups.c); the same cues without it
@@ -612,7 +612,8 @@ def _flat_trie(root: tuple[Any, ...]) -> tuple[Any, ...]:
             kind, a, b = 2, len(patterns), 0
             patterns.append(leaf)
         nodes += [edge_off, len(children), kind, a, b]
-    as_bytes = [array.array("i", values).tobytes() for values in (nodes, edges, kids, entries, alts, items, chars)]
+    records = (nodes, edges, kids, entries, alts, items, chars)
+    as_bytes = [np.asarray(values, dtype=np.int32).tobytes() for values in records]  # native byte order
     return (*as_bytes, tuple(types), tuple(patterns))
 
 
