@@ -451,7 +451,7 @@ class CueDetector:
 
     def _tree_node(self, key: str, prefixes: Mapping[tuple[str, str], set[str]],
                    paths: frozenset[str]) -> tuple[Any, ...] | None:
-        """The lexicon as a character trie for ``_speedups.scan_cues``: ``(children, leaf)``.
+        """The lexicon as a character trie, ``(children, leaf)``, for ``_speedups.scan_cues`` (via :func:`_flat_trie`).
 
         Like the fast pattern's trie, but ``_TREE_DEPTH`` characters deep and through
         spaces (the scanner tries every word start, so it may look past one). At node
