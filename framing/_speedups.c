@@ -678,7 +678,7 @@ typedef struct {
 } NgramTable;
 
 typedef struct {
-    long long *ids, *rows; /* columns found, and (ngram_counts) their counts */
+    long long *ids, *counts; /* columns found, and their counts */
     Py_ssize_t used, cap;
 } IdList;
 
@@ -951,7 +951,7 @@ static PyObject *ngram_counts(PyObject *self, PyObject *const *args, Py_ssize_t 
     Py_ssize_t *tstart = PyMem_Malloc(tcap * sizeof(Py_ssize_t)), *tend = PyMem_Malloc(tcap * sizeof(Py_ssize_t));
     Py_ssize_t *tid = PyMem_Malloc(tcap * sizeof(Py_ssize_t));
     PyObject *result = NULL;
-    if (!found.ids || !found.rows || !indptr || !tstart || !tend || !tid) { PyErr_NoMemory(); goto done; }
+    if (!found.ids || !found.counts || !indptr || !tstart || !tend || !tid) { PyErr_NoMemory(); goto done; }
     indptr[0] = 0;
     for (Py_ssize_t r = 0; r < n_texts; r++) {
         PyObject *text = PyList_GET_ITEM(texts, r);
@@ -986,21 +986,20 @@ static PyObject *ngram_counts(PyObject *self, PyObject *const *args, Py_ssize_t 
                     long long *a = PyMem_Realloc(found.ids, cap * sizeof(long long));
                     if (!a) { PyErr_NoMemory(); goto done; }
                     found.ids = a;
-                    long long *b = PyMem_Realloc(found.rows, cap * sizeof(long long));
+                    long long *b = PyMem_Realloc(found.counts, cap * sizeof(long long));
                     if (!b) { PyErr_NoMemory(); goto done; }
-                    found.rows = b;
+                    found.counts = b;
                     found.cap = cap;
                 }
                 found.ids[found.used++] = col;
             }
         }
-        /* `rows` holds the counts */
-        found.used = row_start + sort_and_count(found.ids + row_start, found.rows + row_start, found.used - row_start);
+        found.used = row_start + sort_and_count(found.ids + row_start, found.counts + row_start, found.used - row_start);
         indptr[r + 1] = found.used;
     }
     {
         PyObject *a = PyBytes_FromStringAndSize((const char *)found.ids, found.used * (Py_ssize_t)sizeof(long long));
-        PyObject *b = PyBytes_FromStringAndSize((const char *)found.rows, found.used * (Py_ssize_t)sizeof(long long));
+        PyObject *b = PyBytes_FromStringAndSize((const char *)found.counts, found.used * (Py_ssize_t)sizeof(long long));
         PyObject *c = PyBytes_FromStringAndSize((const char *)indptr, (n_texts + 1) * (Py_ssize_t)sizeof(long long));
         if (a && b && c) result = PyTuple_Pack(3, a, b, c);
         Py_XDECREF(a);
@@ -1009,7 +1008,7 @@ static PyObject *ngram_counts(PyObject *self, PyObject *const *args, Py_ssize_t 
     }
 done:
     PyMem_Free(found.ids);
-    PyMem_Free(found.rows);
+    PyMem_Free(found.counts);
     PyMem_Free(indptr);
     PyMem_Free(tstart);
     PyMem_Free(tend);

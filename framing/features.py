@@ -215,12 +215,8 @@ class NgramVectorizer(TfidfVectorizer):
         all_ids = np.concatenate(ids) if ids else np.zeros(0, dtype=np.int64)
         all_rows = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
         keep = all_ids >= 0
-        return self._tfidf_of(all_ids[keep], all_rows[keep], len(docs))
-
-    def _tfidf_of(self, ids: np.ndarray, rows: np.ndarray, n_docs: int) -> sp.csr_matrix:
-        """TF-IDF rows from the column (``ids``) and row of every n-gram occurrence found."""
-        counts = sp.csr_matrix((np.ones(len(ids), dtype=self.dtype), (rows, ids)),
-                               shape=(n_docs, len(self.vocabulary_)))
+        counts = sp.csr_matrix((np.ones(int(keep.sum()), dtype=self.dtype), (all_rows[keep], all_ids[keep])),
+                               shape=(len(docs), len(self.vocabulary_)))
         counts.sum_duplicates()  # counts per n-gram, indices sorted, as scikit-learn has them
         return self._tfidf.transform(counts, copy=False)
 
