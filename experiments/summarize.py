@@ -39,13 +39,17 @@ def block_results() -> str:
     agree = json.loads((RESULTS / "agreement" / "metrics.json").read_text())
     seg = load("segmentation", "seeds")
     bench = RESULTS / "benchmark" / "label_throughput.csv"
-    rows = ["| label | test support | combined | cue rules | n-grams | cues only | human alpha |",
-            "|---|---:|---|---|---|---|---:|"]
+    # two blind human readings of the test sentences, scored against each other: the F1 to set
+    # beside the model's (absent until the second reading of dev + test exists)
+    readers = agree.get("dev_test", {}).get("test", {}).get("f1_first_vs_second", {})
+    rows = ["| label | test support | combined | cue rules | n-grams | cues only | human alpha | two readers' F1 |",
+            "|---|---:|---|---|---|---|---:|---:|"]
     for lab in LABELS + ["macro"]:
         m = test["models"]
         alpha = f"{agree['alpha'][lab]:.2f}" if lab in agree["alpha"] else ""
+        human = f"{readers[lab]:.2f}" if lab in readers else ""
         rows.append(f"| {lab} | {m['combined'][lab]['support']} | {ci(m['combined'][lab])} | {ci(m['cue_rules'][lab])} | "
-                    f"{ci(m['ngrams'][lab])} | {ci(m['cues'][lab])} | {alpha} |")
+                    f"{ci(m['ngrams'][lab])} | {ci(m['cues'][lab])} | {alpha} | {human} |")
     text = [
         f"Test split: {test['n_test']} sentences (F1 with 95 % document-cluster bootstrap CIs; majority baseline "
         f"macro-F1 {test['models']['majority']['macro']['f1']:.2f}).",
@@ -109,6 +113,14 @@ def block_gold_counts() -> str:
     lines += ["", f"Agreement on {agree['n_units']} randomly chosen sentences, two independent passes "
               f"(Krippendorff's alpha, nominal): " + ", ".join(f"{k} {v:.2f}" for k, v in agree["alpha"].items())
               + f"; {agree['n_disagreements']} sentences disagreed and were adjudicated."]
+    if "dev_test" in agree:
+        dt = agree["dev_test"]
+        lines += ["", f"Second blind reading of every other dev and test sentence ({dt['all']['n_units']}): "
+                  f"alpha " + ", ".join(f"{k} {v:.2f}" for k, v in dt["all"]["alpha"].items())
+                  + "; F1 of one reading against the other " + ", ".join(
+                      f"{k} {v:.2f}" for k, v in dt["all"]["f1_first_vs_second"].items())
+                  + f". {dt['all']['n_disagreements']} sentences disagreed; a third blind reading decided each "
+                  "label by majority."]
     return "\n".join(lines)
 
 

@@ -80,12 +80,16 @@ def alpha_per_label(first: pd.DataFrame, second: pd.DataFrame, labels: Sequence[
     Returns
     -------
     DataFrame
-        Columns ``label, alpha, n_units, positives_first, positives_second, agreement``.
+        Columns ``label, alpha, n_units, positives_first, positives_second, agreement, f1``;
+        ``f1`` is the F1 of one pass scored against the other (symmetric:
+        ``2 * both / (positives_first + positives_second)``), the number to set beside a
+        model's F1. NaN when neither pass has a positive.
     """
     second = second.loc[first.index]
     rows = []
     for label in labels:
         a, b = first[label].astype(int).to_numpy(), second[label].astype(int).to_numpy()
+        total = int(a.sum() + b.sum())
         rows.append({
             "label": label,
             "alpha": krippendorff_alpha([a, b]),
@@ -93,5 +97,6 @@ def alpha_per_label(first: pd.DataFrame, second: pd.DataFrame, labels: Sequence[
             "positives_first": int(a.sum()),
             "positives_second": int(b.sum()),
             "agreement": float((a == b).mean()),
+            "f1": 2.0 * float((a & b).sum()) / total if total else float("nan"),
         })
     return pd.DataFrame(rows)

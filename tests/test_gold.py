@@ -27,6 +27,15 @@ def test_krippendorff_published_examples() -> None:
     assert alpha_per_label(same, same, ["x"])["alpha"].iloc[0] == 1.0
 
 
+def test_f1_between_passes_is_symmetric_and_counts_shared_positives() -> None:
+    a = pd.DataFrame({"x": [1, 1, 1, 0, 0], "y": [0, 0, 0, 0, 0]})
+    b = pd.DataFrame({"x": [1, 0, 0, 1, 0], "y": [0, 0, 0, 0, 0]})
+    ab = alpha_per_label(a, b, ["x", "y"]).set_index("label")["f1"]
+    assert ab["x"] == pytest.approx(2 * 1 / (3 + 2))  # one shared positive of 3 and 2
+    assert alpha_per_label(b, a, ["x"])["f1"].iloc[0] == ab["x"]
+    assert pd.isna(ab["y"])  # no positive in either pass
+
+
 def test_seed_gold_loads_without_corpora(tmp_path: Path) -> None:
     seeds = framing.load_gold(corpora=["seeds"], data_home=tmp_path)
     assert len(seeds) == 364
@@ -96,3 +105,53 @@ def test_agreement_results_match_annotation_files() -> None:
         assert alpha[label] == pytest.approx(value, abs=1e-4)
     adjudicated = [json.loads(line) for line in (ROOT / "data" / "annotations" / "agreement" / "adjudication.jsonl").read_text().splitlines()]
     assert len(adjudicated) == metrics["n_disagreements"]
+
+
+def _pass_labels(pattern: str) -> dict[str, list[str]]:
+    out = {}
+    for f in (ROOT / "data" / "annotations" / "labels").glob(pattern):
+        for line in f.read_text(encoding="utf-8").splitlines():
+            rec = json.loads(line)
+            out[rec["id"]] = rec["labels"]
+    return out
+
+
+def test_dev_test_readings_decide_the_gold_labels() -> None:
+    """Every dev/test sentence is read twice; a third blind reading decides by majority."""
+    gold = [json.loads(line) for line in GOLD_PATH.read_text(encoding="utf-8").splitlines()]
+    first, second, third = _pass_labels("*.pass1.jsonl"), _pass_labels("pass2_*.pass2.jsonl"), _pass_labels("pass3_*.pass3.jsonl")
+    agreement = _pass_labels("agreement.pass2.jsonl")
+    seen = {"pass1+pass2": 0, "majority-of-3": 0}
+    for rec in gold:
+        i = rec["item_id"]
+        if rec["split"] == "train":
+            assert i not in second and i not in third
+            continue
+        if i in agreement:
+            continue
+        assert i in second, f"{i}: dev/test sentence without a second reading"
+        if sorted(first[i]) == sorted(second[i]):
+            assert i not in third and rec["annotator_pass"] == "pass1+pass2"
+            assert sorted(rec["labels"]) == sorted(first[i])
+        else:
+            assert rec["annotator_pass"] == "majority-of-3"
+            votes = [first[i], second[i], third[i]]
+            assert sorted(rec["labels"]) == sorted(lab for lab in framing.LABEL_NAMES
+                                                   if sum(lab in v for v in votes) >= 2)
+        seen[rec["annotator_pass"]] += 1
+    assert seen["pass1+pass2"] > 0 and seen["majority-of-3"] > 0
+
+
+def test_dev_test_agreement_results_match_annotation_files() -> None:
+    metrics = json.loads((ROOT / "results" / "agreement" / "metrics.json").read_text())["dev_test"]
+    first, second = _pass_labels("*.pass1.jsonl"), _pass_labels("pass2_*.pass2.jsonl")
+    ids = sorted(second)
+    a = pd.DataFrame([{lab: int(lab in first[i]) for lab in framing.LABEL_NAMES} for i in ids], index=ids)
+    b = pd.DataFrame([{lab: int(lab in second[i]) for lab in framing.LABEL_NAMES} for i in ids], index=ids)
+    table = alpha_per_label(a, b, framing.LABEL_NAMES).set_index("label")
+    assert metrics["all"]["n_units"] == len(ids)
+    assert metrics["all"]["n_disagreements"] == int((a != b).any(axis=1).sum())
+    assert metrics["n_third_readings"] == len(_pass_labels("pass3_*.pass3.jsonl"))
+    for label in framing.LABEL_NAMES:
+        assert metrics["all"]["alpha"][label] == pytest.approx(table.loc[label, "alpha"], abs=1e-4)
+        assert metrics["all"]["f1_first_vs_second"][label] == pytest.approx(table.loc[label, "f1"], abs=1e-4)

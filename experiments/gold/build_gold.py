@@ -3,11 +3,16 @@
 Inputs (all in ``data/annotations/``): ``sample.jsonl`` (stand-off positions of the
 external sentences and how each was drawn), ``sample_r2.jsonl``, ``sample_r3.jsonl`` (later rounds), ``labels/*.pass1.jsonl`` (first pass, read
 against the codebook), ``labels/agreement.pass2.jsonl`` (blind second pass on 300
-random sentences), ``agreement/adjudication.jsonl`` (decisions on the disagreements), and
-the hand-checked seed sentences ``tests/fixtures/seed_sentences.jsonl``.
+random sentences), ``agreement/adjudication.jsonl`` (decisions on the disagreements),
+``labels/pass2_*.pass2.jsonl`` and ``labels/pass3_*.pass3.jsonl`` (blind second reading of
+every other dev and test sentence, and a blind third reading where the first two
+disagree: the label is the per-label majority of the three readings; see
+``second_pass_batches.py``), and the hand-checked seed sentences
+``tests/fixtures/seed_sentences.jsonl``.
 
 Outputs: ``data/annotations/gold.jsonl`` and ``results/agreement/metrics.json``
-(Krippendorff's alpha per label, computed before adjudication).
+(Krippendorff's alpha per label and the F1 of one reading against the other, computed
+before adjudication).
 
 Splits are fixed once here, by document, and recorded in ``splits.csv``: a recorded
 document keeps its split; a new document goes to train/dev/test (70/15/15) by a salted
@@ -29,6 +34,7 @@ import pandas as pd
 from framing.agreement import alpha_per_label
 from framing.columns import LABEL_NAMES
 from framing.gold import _sha1, write_gold
+from second_pass_batches import read_pass  # same folder (experiments/gold)
 
 ROOT = Path(__file__).resolve().parents[2]
 ANN = ROOT / "data" / "annotations"
@@ -37,6 +43,45 @@ ANN = ROOT / "data" / "annotations"
 def read_jsonl(path: Path) -> list[dict]:
     with open(path, encoding="utf-8") as fh:
         return [json.loads(line) for line in fh if line.strip()]
+
+
+def _frame(ids: list[str], labels_of: dict[str, list[str]]) -> pd.DataFrame:
+    return pd.DataFrame([{lab: int(lab in labels_of[i]) for lab in LABEL_NAMES} for i in ids], index=ids)
+
+
+def dev_test_agreement(records: list[dict], pass1: dict[str, dict], second: dict[str, list[str]],
+                       third: dict[str, list[str]]) -> dict:
+    """Agreement of the first and the blind second reading of the dev and test sentences.
+
+    Per split and pooled: alpha and the F1 of one reading against the other (before the
+    third reading), and the F1 of each single reading against the final (majority) label.
+    The latter is optimistic for a single reader, who is one of the three voters.
+    """
+    split = {r["item_id"]: r["split"] for r in records}
+    final = {r["item_id"]: r["labels"] for r in records}
+    first = {i: pass1[i]["labels"] for i in second}
+    out: dict = {"second_annotator": "eight independent helper sessions that saw only data/codebook.md and the "
+                                     "sentences with their neighbours, blind to the first pass",
+                 "third_annotator": "independent helper sessions, blind to both earlier readings; the final label "
+                                    "is the per-label majority of the three readings",
+                 "n_third_readings": len(third)}
+    for name, keep in (("all", ("dev", "test")), ("dev", ("dev",)), ("test", ("test",))):
+        ids = sorted(i for i in second if split[i] in keep)
+        a, b = _frame(ids, first), _frame(ids, second)
+        table = alpha_per_label(a, b, LABEL_NAMES)
+        vs_final = {who: alpha_per_label(_frame(ids, final), _frame(ids, labels), LABEL_NAMES).set_index("label")["f1"]
+                    for who, labels in (("first", first), ("second", second))}
+        out[name] = {
+            "n_units": len(ids),
+            "n_disagreements": int((a != b).any(axis=1).sum()),
+            "alpha": {r.label: round(float(r.alpha), 4) for r in table.itertuples()},
+            "f1_first_vs_second": {**{r.label: round(float(r.f1), 4) for r in table.itertuples()},
+                                   "macro": round(float(table["f1"].mean()), 4)},
+            **{f"f1_{who}_vs_final": {**{k: round(float(v), 4) for k, v in f1.items()}, "macro": round(float(f1.mean()), 4)}
+               for who, f1 in vs_final.items()},
+            "per_label": table.round(4).to_dict(orient="records"),
+        }
+    return out
 
 
 def main() -> None:
@@ -68,6 +113,23 @@ def main() -> None:
     if missing:
         raise SystemExit(f"disagreements without an adjudication decision: {missing}")
 
+    # dev + test: a second blind reading of every sentence, a third where the two differ
+    dev_test2, dev_test3 = read_pass(2), read_pass(3)
+    for i in set(dev_test2) | set(dev_test3):
+        if i not in pass1 or i in pass2:
+            raise SystemExit(f"second/third-pass item {i} is unknown or already in the agreement subset")
+    undecided = sorted(i for i in dev_test2 if sorted(dev_test2[i]) != sorted(pass1[i]["labels"]) and i not in dev_test3)
+    if undecided:
+        raise SystemExit(f"{len(undecided)} second-pass disagreements have no third reading, e.g. {undecided[:5]}"
+                         " (run second_pass_batches.py --round 3)")
+    stray = sorted(set(dev_test3) - set(dev_test2))
+    if stray:
+        raise SystemExit(f"third readings of items without a second reading: {stray[:5]}")
+
+    def majority(i: str) -> list[str]:
+        readings = (pass1[i]["labels"], dev_test2[i], dev_test3[i])
+        return [lab for lab in LABEL_NAMES if sum(lab in r for r in readings) >= 2]
+
     records = []
     sample = read_jsonl(ANN / "sample.jsonl")
     for extra in sorted(ANN.glob("sample_r*.jsonl")):  # later annotation rounds
@@ -81,6 +143,10 @@ def main() -> None:
             who = "pass1+pass2"
         if i in adjudicated:
             labels, who = adjudicated[i]["labels"], "adjudicated"
+        if i in dev_test3:
+            labels, who = majority(i), "majority-of-3"
+        elif i in dev_test2:
+            who = "pass1+pass2"
         records.append({
             "item_id": i, "corpus": s["corpus"], "doc_id": s["doc_id"], "start": s["start"], "end": s["end"],
             "sha1": s["sha1"], "text": None, "labels": sorted(labels, key=LABEL_NAMES.index),
@@ -89,11 +155,16 @@ def main() -> None:
     seeds = read_jsonl(ROOT / "tests" / "fixtures" / "seed_sentences.jsonl")
     for k, s in enumerate(seeds):
         i = f"s{k:04d}"
+        labels, who = pass1[i]["labels"], "pass1"
+        if i in dev_test3:
+            labels, who = majority(i), "majority-of-3"
+        elif i in dev_test2:
+            who = "pass1+pass2"
         records.append({
             "item_id": i, "corpus": "seeds", "doc_id": s["doc_id"], "start": s["start"], "end": s["end"],
             "sha1": _sha1(s["text"]), "text": s["text"],
-            "labels": sorted(pass1[i]["labels"], key=LABEL_NAMES.index),
-            "sampling": "census:seeds", "annotator_pass": "pass1", "note": pass1[i].get("note", ""),
+            "labels": sorted(labels, key=LABEL_NAMES.index),
+            "sampling": "census:seeds", "annotator_pass": who, "note": pass1[i].get("note", ""),
         })
 
     # document-grouped splits: a document's split is a pure function of its corpus and id
@@ -140,6 +211,8 @@ def main() -> None:
         "alpha": {r.label: round(float(r.alpha), 4) for r in alpha.itertuples()},
         "per_label": alpha.round(4).to_dict(orient="records"),
     }
+    if dev_test2:
+        metrics["dev_test"] = dev_test_agreement(records, pass1, dev_test2, dev_test3)
     (out / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
 
     frame = pd.DataFrame(records)
