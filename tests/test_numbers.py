@@ -58,3 +58,21 @@ def test_readme_commands_exist() -> None:
     assert "\ndemo:" in makefile and "\ntest:" in makefile
     ci = (ROOT / ".ci" / "run").read_text()
     assert "make test" in ci
+
+
+def test_speed_budget_of_candidates_matches_benchmark() -> None:
+    """The candidates ``selection`` excludes for speed are those the benchmark puts over budget."""
+    sys.path.insert(0, str(ROOT / "experiments"))
+    try:
+        from evaluate_classifier import CANDIDATES, OVER_SPEED_BUDGET
+    finally:
+        sys.path.remove(str(ROOT / "experiments"))
+    import pandas as pd
+
+    bench = pd.read_csv(ROOT / "results" / "benchmark" / "candidates.csv")
+    assert set(bench["candidate"]) == set(CANDIDATES)
+    assert set(bench.loc[~bench["within_budget"], "candidate"]) == set(OVER_SPEED_BUDGET)
+    selection = json.loads((ROOT / "results" / "classifier" / "selection" / "metrics.json").read_text())
+    for name, cand in selection["candidates"].items():
+        assert cand["within_speed_budget"] == (name not in OVER_SPEED_BUDGET)
+    assert selection["best"] not in OVER_SPEED_BUDGET
