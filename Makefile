@@ -31,6 +31,7 @@ results: $(VENV)/.installed-test
 benchmark: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/fast_paths.py
 	$(BIN)/python benchmarks/bench_label.py
+	$(BIN)/python benchmarks/bench_candidates.py
 
 clean:
 	rm -rf $(VENV) reports build *.egg-info
