@@ -33,11 +33,34 @@ def ci(m: dict) -> str:
 TARGET_MACRO_F1, TARGET_LABEL_F1, TARGET_SPEED = 0.80, 0.70, 20_000
 
 
+def _about(x: float) -> str:
+    """Two significant figures, in words for millions: an extrapolation is no more precise."""
+    x = float(f"{x:.2g}")
+    return f"{x / 1e6:g} million" if x >= 1e6 else f"{x:,.0f}"
+
+
+def learning_curve_line(curve: dict) -> str:
+    """What the learning curve says about reaching the targets with more data of the same kind."""
+    ex = curve["extrapolation"]
+    frac = curve["macro_f1_by_fraction"]
+    needed = curve["n_train_for_all_targets"]
+    slopes = ", ".join(f"{lab} {ex[lab]['gain_per_doubling']:+.3f}" for lab in LABELS)
+    text = (f"Learning curve (test split, 5 random document orders): macro-F1 {frac[min(frac, key=float)]:.2f} "
+            f"with 10 % of the training documents, {frac['1.0']:.2f} with all {curve['n_train_full']:,}; "
+            f"F1 gained per doubling of the training data: {slopes}. ")
+    if needed is None:
+        return text + "At least one label does not improve with more data of this kind."
+    return text + (f"A straight line in log(training size), which is optimistic because curves flatten, reaches "
+                   f"every target only at about {_about(needed)} training sentences "
+                   f"(about {_about(needed / curve['n_train_full'])} times the gold train split).")
+
+
 def block_results() -> str:
     test = load("classifier", "test")
     cv = load("classifier", "cv")
     agree = json.loads((RESULTS / "agreement" / "metrics.json").read_text())
     seg = load("segmentation", "seeds")
+    curve = load("classifier", "learning_curve")
     bench = RESULTS / "benchmark" / "label_throughput.csv"
     # two blind human readings of the test sentences, scored against each other: the F1 to set
     # beside the model's (absent until the second reading of dev + test exists)
@@ -63,6 +86,7 @@ def block_results() -> str:
         + ". Document-grouped 5-fold CV on train+dev: "
         f"combined {cv['models']['combined']['macro']['f1']:.2f}, n-grams {cv['models']['ngrams']['macro']['f1']:.2f}, "
         f"cue rules {cv['models']['cue_rules']['macro']['f1']:.2f}.",
+        learning_curve_line(curve),
         f"Sentence segmentation, boundary F1 on the hand-checked seed corpus: {seg['f1']:.3f} "
         f"(precision {seg['precision']:.3f}, recall {seg['recall']:.3f}, {seg['n_gold']} sentences).",
     ]

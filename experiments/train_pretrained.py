@@ -22,7 +22,7 @@ import framing
 from framing.columns import LABEL_NAMES
 from framing.experiment import read_metrics, run_metadata
 from framing.model import PRETRAINED_PATH, FramingClassifier, save_model
-from summarize import TARGET_LABEL_F1, TARGET_MACRO_F1  # same folder (experiments/)
+from summarize import TARGET_LABEL_F1, TARGET_MACRO_F1, learning_curve_line  # same folder (experiments/)
 
 ROOT = Path(__file__).resolve().parents[1]
 LABELS = list(LABEL_NAMES)
@@ -117,6 +117,7 @@ def model_card(results: Path, gold: pd.DataFrame, thresholds: dict[str, float]) 
         *readers_line(agree),
         "",
         *targets_lines(comb),
+        learning_curve_line(read_metrics(results, "classifier", "learning_curve")),
         "",
         "## Intended use",
         "Research on how outlets frame contested claims: finding and counting candidate sentences, with the",

@@ -22,6 +22,7 @@ __all__ = [
     "grouped_cross_val_predict",
     "cross_corpus",
     "learning_curve",
+    "extrapolate_learning_curve",
     "boundary_f1",
 ]
 
@@ -200,26 +201,103 @@ def learning_curve(
     *,
     labels: Sequence[str],
     fractions: Sequence[float] = (0.1, 0.25, 0.5, 0.75, 1.0),
+    n_repeats: int = 1,
     group_column: str = "doc_id",
     text_column: str = "text",
     random_state: int = 0,
 ) -> pd.DataFrame:
     """Test-set F1 when training on growing fractions of the training documents.
 
-    Returns a tidy DataFrame ``fraction, n_train, label, f1``.
+    Parameters
+    ----------
+    make_model : callable
+        Returns a fresh, unfitted multi-label estimator.
+    train, test : pandas.DataFrame
+        Gold rows with a text column, a group column and one 0/1 column per label.
+    labels : sequence of str
+        Label columns.
+    fractions : sequence of float, default (0.1, 0.25, 0.5, 0.75, 1.0)
+        Shares of the training *documents* (whole documents are kept together).
+    n_repeats : int, default 1
+        Independent document orders; within one repeat the subsets are nested. At
+        fraction 1.0 every repeat trains on the same rows.
+    group_column, text_column : str
+        Column names.
+    random_state : int, default 0
+        Seed of the document orders.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Tidy rows ``repeat, fraction, n_train, label, f1`` (``label`` includes ``macro``).
     """
+    if n_repeats < 1:
+        raise ValueError(f"n_repeats must be at least 1, got {n_repeats}")
     rng = np.random.default_rng(random_state)
     docs = np.array(sorted(train[group_column].astype(str).unique()))
-    order = docs[rng.permutation(len(docs))]
     rows = []
-    for frac in fractions:
-        keep = set(order[: max(1, int(round(frac * len(docs))))])
-        part = train[train[group_column].astype(str).isin(keep)]
-        model = make_model().fit(part[text_column].tolist(), part[list(labels)].to_numpy())
-        res = evaluate_predictions(test[list(labels)].to_numpy(), model.predict(test[text_column].tolist()),
-                                   labels=labels, n_boot=0)
-        for r in res.itertuples():
-            rows.append({"fraction": frac, "n_train": len(part), "label": r.label, "f1": r.f1})
+    for repeat in range(n_repeats):
+        order = docs[rng.permutation(len(docs))]
+        for frac in fractions:
+            keep = set(order[: max(1, int(round(frac * len(docs))))])
+            part = train[train[group_column].astype(str).isin(keep)]
+            model = make_model().fit(part[text_column].tolist(), part[list(labels)].to_numpy())
+            res = evaluate_predictions(test[list(labels)].to_numpy(), model.predict(test[text_column].tolist()),
+                                       labels=labels, n_boot=0)
+            for r in res.itertuples():
+                rows.append({"repeat": repeat, "fraction": frac, "n_train": len(part), "label": r.label,
+                             "f1": r.f1})
+    return pd.DataFrame(rows)
+
+
+def extrapolate_learning_curve(curve: pd.DataFrame, *, target: float, min_fraction: float = 0.0) -> pd.DataFrame:
+    """Fit F1 = a + b * log2(n_train) per label and say how much data would reach ``target``.
+
+    The fit is ordinary least squares over every row of ``curve`` (all repeats) with
+    ``fraction >= min_fraction``. Learning curves flatten as data grows, so a straight line
+    in log2(n) is an *optimistic* extrapolation: the training size it gives is a lower bound
+    on what a model of this kind would need, not a forecast.
+
+    Parameters
+    ----------
+    curve : pandas.DataFrame
+        Output of :func:`learning_curve`.
+    target : float
+        F1 to reach.
+    min_fraction : float, default 0.0
+        Leave out the smallest subsets, whose F1 is dominated by labels not yet seen.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per label: ``label, f1_full`` (mean F1 at the largest training size),
+        ``n_full``, ``gain_per_doubling`` (slope b), ``r2``, ``doublings_to_target`` and
+        ``n_train_for_target`` (``inf`` where the slope is not positive; 0 doublings where
+        the target is already reached).
+    """
+    rows = []
+    part = curve[curve["fraction"] >= min_fraction]
+    for label, g in part.groupby("label", sort=False):
+        x = np.log2(g["n_train"].to_numpy(dtype=float))
+        y = g["f1"].to_numpy(dtype=float)
+        if len(np.unique(x)) < 2:
+            raise ValueError(f"label {label!r}: need at least two training sizes to fit a curve")
+        slope, intercept = np.polyfit(x, y, 1)
+        resid = y - (intercept + slope * x)
+        ss_tot = float(((y - y.mean()) ** 2).sum())
+        r2 = 1.0 - float((resid ** 2).sum()) / ss_tot if ss_tot > 0 else float("nan")
+        n_full = float(g["n_train"].max())
+        f1_full = float(g.loc[g["n_train"] == n_full, "f1"].mean())
+        fitted_full = intercept + slope * np.log2(n_full)
+        if fitted_full >= target:
+            doublings = 0.0
+        elif slope > 1e-9:  # a fitted slope of ~0 (rounding) means flat
+            doublings = float((target - fitted_full) / slope)
+        else:
+            doublings = float("inf")
+        rows.append({"label": label, "f1_full": f1_full, "n_full": int(n_full),
+                     "gain_per_doubling": float(slope), "r2": r2, "doublings_to_target": doublings,
+                     "n_train_for_target": n_full * 2.0 ** doublings if np.isfinite(doublings) else float("inf")})
     return pd.DataFrame(rows)
 
 

@@ -37,8 +37,9 @@ def plot_label_rates(rates: pd.DataFrame, *, group: str = "outlet", ax: Any = No
 
 
 def plot_learning_curve(curve: pd.DataFrame, *, ax: Any = None) -> Any:
-    """Test F1 against training-set size, one line per label, from
-    :func:`framing.evaluate.learning_curve`.
+    """Test F1 against training-set size (log scale), one line per label, from
+    :func:`framing.evaluate.learning_curve`; with several repeats, the line is their mean
+    and the band one standard deviation.
 
     Returns
     -------
@@ -47,8 +48,15 @@ def plot_learning_curve(curve: pd.DataFrame, *, ax: Any = None) -> Any:
     import seaborn as sns
 
     ax = _axes(ax, (8, 4))
-    sns.lineplot(data=curve, x="n_train", y="f1", hue="label", marker="o", ax=ax)
-    ax.set_xlabel("training sentences")
+    # repeats draw different documents, so sizes differ slightly at one fraction: place each
+    # fraction at its mean size so the repeats line up
+    curve = curve.assign(n_train=curve.groupby("fraction")["n_train"].transform("mean"))
+    sns.lineplot(data=curve, x="n_train", y="f1", hue="label", marker="o", errorbar="sd", ax=ax)
+    ax.set_xscale("log", base=2)
+    from matplotlib.ticker import FuncFormatter
+
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    ax.set_xlabel("training sentences (log scale)")
     ax.set_ylabel("test F1")
     ax.set_ylim(0, 1)
     ax.legend(title="label", fontsize="small", bbox_to_anchor=(1.02, 1), loc="upper left")
