@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from . import __version__
-from .columns import LABEL_NAMES, LABELS, TEXT
+from .columns import LABEL_NAMES, LABELS, PROBA_PREFIX, TEXT
 from .errors import DataError, MissingDataError
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_DATA, EXIT_MISSING = 0, 1, 2, 3, 4
@@ -42,34 +42,50 @@ def _read(args: argparse.Namespace) -> pd.DataFrame:
     return read_corpus(args.input, format=args.format, columns=columns or None, errors=args.errors)
 
 
-def _read_table(path: str) -> pd.DataFrame:
-    """Read a labelled or passage table (CSV/JSONL/Parquet) as is."""
-    p = Path(path)
-    if not p.exists():
-        raise MissingDataError(f"{p}: no such file")
-    suffixes = [s.lower() for s in p.suffixes]
-    if ".csv" in suffixes:
-        return pd.read_csv(p, keep_default_na=False, na_values=[""])
-    if ".parquet" in suffixes:
-        return pd.read_parquet(p)
-    if ".jsonl" in suffixes or ".json" in suffixes:
-        return pd.read_json(p, lines=True, dtype=False)
-    raise DataError("unknown table format; use .csv, .jsonl or .parquet", path=p)
+def _read_table(path: str, *, text_column: str | None = None, format: str | None = None,
+                id_column: str | None = None, errors: str = "raise") -> pd.DataFrame:
+    """Read a labelled or passage table as is (every column kept), validated like a corpus."""
+    from .corpus import read_table
+
+    return read_table(path, format=format, text_column=text_column, id_column=id_column, errors=errors)  # type: ignore[arg-type]
+
+
+_TRUE, _FALSE = {"1", "true", "yes"}, {"0", "false", "no", ""}
+
+
+def _binary_column(frame: pd.DataFrame, name: str, path: str) -> list[int]:
+    """A 0/1 label column as ints; anything else is an error naming the row."""
+    out = []
+    for i, value in enumerate(frame[name].tolist(), start=1):
+        if isinstance(value, (bool, int, float)) and not pd.isna(value) and value in (0, 1):
+            out.append(int(value))
+        elif isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
+            out.append(int(value.strip().lower() in _TRUE))
+        else:
+            raise DataError(f"a label column must hold 0/1 (or true/false), got {value!r}", path=path, row=i,
+                            field=name)
+    return out
 
 
 def _labels_from_table(frame: pd.DataFrame, label_names: list[str] | None, label_column: str, path: str) -> tuple[Any, list[str]]:
+    """The label matrix of a table: one 0/1 column per label, or a column of label lists.
+
+    Per-label columns are used when every wanted label has one (the names given, else the
+    codebook's four); otherwise ``label_column`` holds a list or a ';'-separated string.
+    """
     from .model import label_matrix
 
-    if label_names and all(n in frame.columns for n in label_names):
-        return frame[label_names].astype(int).to_numpy(), label_names
+    wanted = label_names or list(LABEL_NAMES)
+    if all(n in frame.columns for n in wanted):
+        return pd.DataFrame({n: _binary_column(frame, n, path) for n in wanted}).to_numpy().reshape(len(frame), -1), wanted
     if label_column not in frame.columns:
-        want = label_names or list(LABEL_NAMES)
-        raise DataError(f"no label column {label_column!r} and not all of the label columns {want}",
+        raise DataError(f"no label column {label_column!r} (a list or ';'-separated labels per row), and not one "
+                        f"0/1 column for each of {wanted}; the table has {[str(c) for c in frame.columns]}",
                         path=path, field=label_column)
     lists = []
     for i, value in enumerate(frame[label_column].tolist(), start=1):
-        if isinstance(value, (list, tuple)):
-            lists.append([str(v) for v in value])
+        if isinstance(value, (list, tuple)) or (hasattr(value, "tolist") and not isinstance(value, str)):
+            lists.append([str(v) for v in (value.tolist() if hasattr(value, "tolist") else value)])
         elif value is None or (isinstance(value, float) and pd.isna(value)) or value == "":
             lists.append([])
         elif isinstance(value, str):
@@ -91,6 +107,11 @@ def _labels_from_table(frame: pd.DataFrame, label_names: list[str] | None, label
         names = list(LABEL_NAMES)
     else:
         names = sorted(found)
+    for i, row in enumerate(lists, start=1):
+        unknown = [v for v in row if v not in names]
+        if unknown:
+            raise DataError(f"unknown label(s) {unknown}; the labels are {names}", path=path, row=i,
+                            field=label_column)
     return label_matrix(lists, names)
 
 
@@ -160,14 +181,8 @@ def cmd_label(args: argparse.Namespace) -> int:
 
     model = _model(args.model)
     if args.passages:
-        frame = _read_table(args.input) if Path(args.input).is_file() and not args.format else None
-        if frame is None:
-            frame = _read(args)
-        if args.text_column and args.text_column in frame.columns:
-            frame = frame.rename(columns={args.text_column: TEXT})
-        if TEXT not in frame.columns:
-            raise DataError(f"no text column; the table has {list(frame.columns)} (use --text-column)",
-                            path=args.input, field=TEXT)
+        frame = _read_table(args.input, text_column=args.text_column, format=args.format, id_column=args.id_column,
+                            errors=args.errors)
         total: int | None = len(frame)
         batches = iter_labelled(frame.to_dict("records"), model, batch_size=args.batch_size,
                                 evidence=not args.no_evidence)
@@ -204,17 +219,15 @@ def cmd_label(args: argparse.Namespace) -> int:
 def cmd_train(args: argparse.Namespace) -> int:
     from .model import FramingClassifier, save_model
 
-    frame = _read_table(args.input)
-    if args.text_column not in frame.columns:
-        raise DataError(f"no text column {args.text_column!r}", path=args.input, field=args.text_column)
+    frame = _read_table(args.input, text_column=args.text_column)
     label_names = [s.strip() for s in args.labels.split(",")] if args.labels else None
     Y, names = _labels_from_table(frame, label_names, args.label_column, args.input)
     dev = None
     if args.dev:
-        dev_frame = _read_table(args.dev)
-        dev = (dev_frame[args.text_column].tolist(), _labels_from_table(dev_frame, names, args.label_column, args.dev)[0])
+        dev_frame = _read_table(args.dev, text_column=args.text_column)
+        dev = (dev_frame[TEXT].tolist(), _labels_from_table(dev_frame, names, args.label_column, args.dev)[0])
     clf = FramingClassifier(labels=names, random_state=args.random_state, use_cues=not args.no_cues)
-    clf.fit(frame[args.text_column].tolist(), Y, dev=dev)
+    clf.fit(frame[TEXT].tolist(), Y, dev=dev)
     card = {"labels": names, "n_train": len(frame), "thresholds": dict(zip(names, map(float, clf.thresholds_))),
             "trained_on": str(args.input), "dev": str(args.dev) if args.dev else None}
     save_model(clf, args.output, card=card)
@@ -226,12 +239,10 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     from .evaluate import evaluate_predictions
 
     model = _model(args.model)
-    frame = _read_table(args.input)
-    if args.text_column not in frame.columns:
-        raise DataError(f"no text column {args.text_column!r}", path=args.input, field=args.text_column)
+    frame = _read_table(args.input, text_column=args.text_column)
     names = [str(c) for c in model.classes_]
     Y, _ = _labels_from_table(frame, names, args.label_column, args.input)
-    P = model.predict(frame[args.text_column].tolist())
+    P = model.predict(frame[TEXT].tolist())
     groups = frame["doc_id"].tolist() if "doc_id" in frame.columns else None
     scores = evaluate_predictions(Y, P, labels=names, groups=groups, n_boot=args.n_boot, random_state=0)
     if args.output:
@@ -256,15 +267,30 @@ def cmd_report(args: argparse.Namespace) -> int:
     from .report import write_report
 
     frame = _read_table(args.input)
-    missing = [c for c in LABEL_NAMES if c not in frame.columns]
-    if missing:
-        raise DataError(f"not a labelled table (missing {missing}); run 'framing label' first", path=args.input)
-    out = write_report(frame, args.output, title=args.title)
+    # the labels are the columns that 'framing label' wrote with their probabilities
+    labels = [str(c)[len(PROBA_PREFIX):] for c in frame.columns
+              if str(c).startswith(PROBA_PREFIX) and str(c)[len(PROBA_PREFIX):] in frame.columns]
+    if not labels:
+        raise DataError("not a labelled table (no label column with its p_<label> probability); run "
+                        "'framing label' first", path=args.input)
+    for label in labels:
+        frame[label] = _binary_column(frame, label, args.input)
+    out = write_report(frame, args.output, title=args.title, labels=labels)
     print(f"report -> {out}/index.html", file=sys.stderr)
     return EXIT_OK
 
 
 # ---------------------------------------------------------------- parser
+
+
+def _positive_int(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an integer: {value!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {n}")
+    return n
 
 
 def _usage(parser: argparse.ArgumentParser) -> int:
@@ -304,7 +330,7 @@ def build_parser() -> argparse.ArgumentParser:
     lab.add_argument("--passages", action="store_true", help="the input is already segmented: one passage per row")
     lab.add_argument("--unit", choices=("sentence", "paragraph"), default="sentence")
     lab.add_argument("--model", help="a .skops model from 'framing train' (default: the shipped model)")
-    lab.add_argument("--batch-size", type=int, default=4096)
+    lab.add_argument("--batch-size", type=_positive_int, default=4096, help="passages per batch (default 4096)")
     lab.add_argument("--no-evidence", action="store_true", help="skip the evidence column")
     lab.set_defaults(func=cmd_label)
 
@@ -313,7 +339,8 @@ def build_parser() -> argparse.ArgumentParser:
     tr.add_argument("-o", "--output", required=True, help="model file to write (.skops)")
     tr.add_argument("--labels", help="comma-separated label names (default: the codebook's four, or those found)")
     tr.add_argument("--label-column", default=LABELS,
-                    help="column with a list or ';'-separated labels (used unless one 0/1 column per label exists)")
+                    help="column with a list or ';'-separated labels, used unless there is one 0/1 column per label "
+                         "(the --labels names, else the codebook's four)")
     tr.add_argument("--text-column", default=TEXT)
     tr.add_argument("--dev", help="a held-out table for threshold tuning")
     tr.add_argument("--no-cues", action="store_true", help="n-grams only (for label sets the cues do not fit)")
@@ -330,7 +357,7 @@ def build_parser() -> argparse.ArgumentParser:
     ev.set_defaults(func=cmd_evaluate)
 
     rep = sub.add_parser("report", help="write an HTML/Markdown report from a labelled table")
-    rep.add_argument("input", help="output of 'framing label'")
+    rep.add_argument("input", help="output of 'framing label' (any label set; outlet, event and ids optional)")
     rep.add_argument("-o", "--output", required=True, help="report folder")
     rep.add_argument("--title", default="Framing report")
     rep.set_defaults(func=cmd_report)

@@ -53,6 +53,7 @@ __all__ = [
     "load_demo_corpus",
     "data_home",
     "iter_jsonl",
+    "read_table",
     "FORMATS",
     "KNOWN_CORPORA",
 ]
@@ -260,17 +261,23 @@ def read_corpus(
     name = corpus or _stem(path)
     if fmt == "hf":
         return _read_hf(path, columns=columns, corpus=corpus, errors=errors, split=split, dup=dup)
-    if fmt == "jsonl":
-        records = list(_jsonl_records(path, errors))
-    elif fmt == "csv":
-        records = _csv_records(path, errors)
-    elif fmt == "parquet":
-        records = pd.read_parquet(path).to_dict("records")
-    elif fmt == "txt":
-        records = _txt_records(path, errors)
-    else:
+    if fmt not in FORMATS:
         raise DataError(f"unknown format {fmt!r}; supported: {', '.join(FORMATS)}", path=path)
-    return _normalise(records, str(path), name, columns, errors, dup)
+    if duplicate_ids is None and name in _RENAME_DUPLICATE_IDS:
+        dup = "rename"  # a known corpus whose source repeats ids (see _RENAME_DUPLICATE_IDS)
+    return _normalise(_records(path, fmt, errors), str(path), name, columns, errors, dup)
+
+
+def _records(path: Path, fmt: str, errors: Errors) -> list[dict[str, Any]]:
+    """The raw records of a file or folder in one of the file formats."""
+    with _ReadFailure(path, fmt):
+        if fmt == "jsonl":
+            return list(_jsonl_records(path, errors))
+        if fmt == "csv":
+            return _csv_records(path, errors)
+        if fmt == "parquet":
+            return pd.read_parquet(path).to_dict("records")
+        return _txt_records(path, errors)
 
 
 def iter_corpus(
@@ -299,11 +306,13 @@ def iter_corpus(
     """
     dup = duplicate_ids or ("raise" if errors == "raise" else "rename")
     path = None if isinstance(source, pd.DataFrame) or _is_hf_dataset(source) else Path(source)
+    if path is not None and path.exists() and duplicate_ids is None and (corpus or _stem(path)) in _RENAME_DUPLICATE_IDS:
+        dup = "rename"
     if path is not None and path.exists() and (format or _infer_format(path)) == "jsonl":
         seen: dict[str, int] = {}
         offset = 0
         chunk: list[dict[str, Any]] = []
-        for rec in _jsonl_records(path, errors):
+        for rec in _jsonl_records(path, errors, checked=True):
             chunk.append(rec)
             if len(chunk) >= chunk_size:
                 yield _normalise(chunk, str(path), corpus or _stem(path), columns, errors, dup, seen, offset)
@@ -317,13 +326,132 @@ def iter_corpus(
         yield frame.iloc[start:start + chunk_size].reset_index(drop=True)
 
 
+def read_table(
+    source: Any,
+    *,
+    format: str | None = None,
+    text_column: str | None = None,
+    id_column: str | None = None,
+    errors: Errors = "raise",
+    split: str = "train",
+) -> pd.DataFrame:
+    """Read a table of passages or labelled rows *as is*: every column kept, one row per row.
+
+    The reader behind ``framing label --passages``, ``framing train``, ``framing evaluate``
+    and ``framing report``. It takes the sources :func:`read_corpus` takes, with the same
+    failure policy, but does not fold columns into ``meta``: label columns, offsets and
+    ids come back as they are. CSV fields are read as strings in the text and id
+    columns (so ``007`` stays ``007``) and with pandas' type inference elsewhere; an
+    empty CSV field is missing, except in the text column, where it is the empty text.
+
+    Parameters
+    ----------
+    source : path-like, pandas.DataFrame or datasets.Dataset
+        A ``.jsonl``/``.jsonl.gz``, ``.csv``/``.tsv`` (optionally ``.gz``), ``.parquet``
+        file, a ``.txt`` file or folder, or a saved Hugging Face dataset.
+    format : {"jsonl", "csv", "parquet", "txt", "hf"}, optional
+        Overrides the format inferred from the suffix.
+    text_column : str, optional
+        The column holding the text, renamed to ``text`` (default: ``text``). Naming a
+        column that does not exist is an error.
+    id_column : str, optional
+        A column to rename to ``doc_id``.
+    errors : {"raise", "coerce"}, default "raise"
+        A missing or non-string text, or invalid UTF-8: :class:`DataError` naming file, row
+        and field, or (``"coerce"``) ``""``/``str(value)``/U+FFFD and one
+        :class:`UserWarning` listing the repaired rows.
+    split : str, default "train"
+        Which split of a saved ``DatasetDict``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The table, in input order, with the text column named ``text``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from framing.corpus import read_table
+    >>> read_table(pd.DataFrame({"body": ["The FSB said so."], "x": [1]}), text_column="body")
+                   text  x
+    0  The FSB said so.  1
+    """
+    if errors not in ("raise", "coerce"):
+        raise ValueError(f"errors must be 'raise' or 'coerce', not {errors!r}")
+    text_col = text_column or TEXT
+    if isinstance(source, pd.DataFrame) or _is_hf_dataset(source):
+        label = "<DataFrame>" if isinstance(source, pd.DataFrame) else "<datasets.Dataset>"
+        frame = source.copy() if isinstance(source, pd.DataFrame) else _load_hf(source, split, label).to_pandas()
+    else:
+        path = Path(source)
+        if not path.exists():
+            raise MissingDataError(f"{path}: no such file or folder")
+        label = str(path)
+        fmt = format or _infer_format(path)
+        if fmt not in FORMATS:
+            raise DataError(f"unknown format {fmt!r}; supported: {', '.join(FORMATS)}", path=path)
+        with _ReadFailure(path, fmt):
+            if fmt == "csv":
+                strings = {c: str for c in (text_col, id_column or DOC_ID)}
+                frame, repaired = _csv_frame(path, errors, dtype=strings)
+                if text_col in frame.columns:  # CSV has no None: an empty text field is an empty text
+                    frame[text_col] = frame[text_col].fillna("")
+                if repaired:
+                    frame["__repairs__"] = [["invalid UTF-8 replaced"] if any(
+                        isinstance(v, str) and "\ufffd" in v for v in row) else [] for row in frame.itertuples()]
+            elif fmt == "parquet":
+                frame = pd.read_parquet(path)
+            elif fmt == "hf":
+                frame = _load_hf(path, split, label).to_pandas()
+            else:
+                frame = pd.DataFrame.from_records(_records(path, fmt, errors))
+    renames = {}
+    for given, name, flag in ((text_column, TEXT, "--text-column"), (id_column, DOC_ID, "--id-column")):
+        if given is None or given == name:
+            continue
+        if given not in frame.columns:
+            raise DataError(f"no column {given!r}; the table has {[str(c) for c in frame.columns]}",
+                            path=label, field=given)
+        if name in frame.columns:
+            raise DataError(f"cannot rename {given!r} to {name!r}: the table already has a {name!r} column",
+                            path=label, field=name)
+        renames[given] = name
+    frame = frame.rename(columns=renames)
+    if TEXT not in frame.columns:
+        raise DataError(f"no text column; the table has {[str(c) for c in frame.columns if c != '__repairs__']} "
+                        "(name it with text_column= / --text-column)", path=label, field=TEXT)
+    repairs = [list(r) if isinstance(r, list) else [] for r in frame.pop("__repairs__")] \
+        if "__repairs__" in frame.columns else [[] for _ in range(len(frame))]
+    texts = frame[TEXT].tolist()
+    for i, text in enumerate(texts):
+        if isinstance(text, str):
+            continue
+        if _is_missing(text):
+            if errors == "raise":
+                raise DataError("text is missing (None/NaN); fill it or read with errors='coerce'",
+                                path=label, row=i + 1, field=TEXT)
+            texts[i] = ""
+            repairs[i].append("missing text set to ''")
+        else:
+            if errors == "raise":
+                raise DataError(f"text must be a string, got {type(text).__name__}", path=label, row=i + 1, field=TEXT)
+            texts[i] = str(text)
+            repairs[i].append(f"non-string text converted from {type(text).__name__}")
+    frame[TEXT] = pd.Series(texts, index=frame.index, dtype=object)
+    done = [f"row {i + 1}: {'; '.join(r)}" for i, r in enumerate(repairs) if r]
+    if done:
+        shown = "; ".join(done[:5]) + (" ..." if len(done) > 5 else "")
+        warnings.warn(f"{label}: repaired {len(done)} row(s): {shown}", UserWarning, stacklevel=2)
+    return frame.reset_index(drop=True)
+
+
 def iter_jsonl(path: str | os.PathLike[str]) -> Iterator[dict[str, Any]]:
     """Yield the JSON objects of a (optionally gzipped) JSONL file, one per line.
 
     Raises :class:`DataError` with the line number on invalid UTF-8, invalid JSON or a
     line that is not an object.
     """
-    yield from _jsonl_records(Path(path), "raise")
+    yield from _jsonl_records(Path(path), "raise", checked=True)
 
 
 # ---------------------------------------------------------------- format readers
@@ -363,6 +491,35 @@ def _infer_format(path: Path) -> str:
     )
 
 
+class _ReadFailure:
+    """Turn a reader's low-level failure (truncated gzip, unparsable CSV, corrupt Parquet, a
+    folder where a file was expected) into a :class:`DataError` naming the file."""
+
+    def __init__(self, path: Path, fmt: str) -> None:
+        self.path, self.fmt = path, fmt
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: Any, exc: BaseException | None, tb: Any) -> bool:
+        if exc is None or isinstance(exc, (DataError, MissingDataError)):
+            return False
+        import zlib
+
+        known: tuple[type[BaseException], ...] = (EOFError, gzip.BadGzipFile, zlib.error, pd.errors.ParserError,
+                                                  pd.errors.EmptyDataError, IsADirectoryError, NotADirectoryError)
+        try:
+            import pyarrow as pa
+
+            known += (pa.ArrowException,)
+        except ImportError:  # pragma: no cover - pyarrow comes with the datasets dependency
+            pass
+        if isinstance(exc, known):
+            what = {"EmptyDataError": "the file is empty"}.get(type(exc).__name__, f"{type(exc).__name__}: {exc}")
+            raise DataError(f"cannot be read as {self.fmt} ({what})", path=self.path) from exc
+        return False
+
+
 def _open_binary(path: Path) -> io.BufferedIOBase:
     if path.suffix == ".gz":
         return gzip.open(path, "rb")  # type: ignore[return-value]
@@ -383,7 +540,11 @@ def _decode(raw: bytes, path: Path, row: int | None, errors: Errors) -> tuple[st
         return raw.decode("utf-8", errors="replace"), True
 
 
-def _jsonl_records(path: Path, errors: Errors) -> Iterator[dict[str, Any]]:
+def _jsonl_records(path: Path, errors: Errors, *, checked: bool = False) -> Iterator[dict[str, Any]]:
+    if checked:  # a streaming caller: map read failures here, where they happen
+        with _ReadFailure(path, "jsonl"):
+            yield from _jsonl_records(path, errors)
+        return
     with _open_binary(path) as fh:
         for lineno, raw in enumerate(fh, start=1):
             if not raw.strip():
@@ -401,6 +562,17 @@ def _jsonl_records(path: Path, errors: Errors) -> Iterator[dict[str, Any]]:
 
 
 def _csv_records(path: Path, errors: Errors) -> list[dict[str, Any]]:
+    frame, repaired = _csv_frame(path, errors, dtype=str)
+    records = frame.to_dict("records")
+    if repaired:  # record the repair on the rows that carry a replacement character
+        for rec in records:
+            if any(isinstance(v, str) and "\ufffd" in v for v in rec.values()):
+                rec["__repairs__"] = ["invalid UTF-8 replaced"]
+    return records
+
+
+def _csv_frame(path: Path, errors: Errors, dtype: Any) -> tuple[pd.DataFrame, bool]:
+    """Decode (strict UTF-8 unless coerced) and parse a CSV/TSV file; whether bytes were replaced."""
     with _open_binary(path) as fh:
         raw = fh.read()
     repaired = False
@@ -417,13 +589,19 @@ def _csv_records(path: Path, errors: Errors) -> list[dict[str, Any]]:
         text = raw.decode("utf-8", errors="replace")
         repaired = True
     sep = "\t" if ".tsv" in [s.lower() for s in path.suffixes] else ","
-    frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, na_values=[])
-    records = frame.to_dict("records")
-    if repaired:  # record the repair on the rows that carry a replacement character
-        for rec in records:
-            if any(isinstance(v, str) and "\ufffd" in v for v in rec.values()):
-                rec["__repairs__"] = ["invalid UTF-8 replaced"]
-    return records
+    # only an empty field is missing: "NA", "null", "None" are text
+    na: Any = [] if dtype is str else [""]
+    with warnings.catch_warnings():
+        # a first data row with more fields than the header would silently become an index
+        # (index_col=None) or lose its extra fields (index_col=False, with this warning)
+        warnings.simplefilter("error", pd.errors.ParserWarning)
+        try:
+            frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=dtype, keep_default_na=False, na_values=na,
+                                index_col=False)
+        except pd.errors.ParserWarning:
+            raise DataError("a row has more fields than the header; quote fields that contain the separator",
+                            path=path) from None
+    return frame, repaired
 
 
 def _txt_records(path: Path, errors: Errors) -> list[dict[str, Any]]:
@@ -449,16 +627,12 @@ def _is_hf_dataset(obj: Any) -> bool:
     return mod.startswith("datasets.") and type(obj).__name__ in ("Dataset", "DatasetDict", "IterableDataset")
 
 
-def _read_hf(
-    source: Any, *, columns: Mapping[str, str] | None, corpus: str | None, errors: Errors, split: str,
-    dup: str,
-) -> pd.DataFrame:
+def _load_hf(source: Any, split: str, label: str) -> Any:
+    """A ``datasets.Dataset``: as given, from a ``save_to_disk`` folder, or via ``load_dataset``."""
     import datasets  # a core dependency, imported late to keep `import framing` light
 
-    label = "<datasets.Dataset>"
     ds = source
     if not _is_hf_dataset(source):
-        label = str(source)
         path = Path(str(source))
         if path.is_dir() and ((path / "dataset_info.json").exists() or (path / "state.json").exists()
                               or (path / "dataset_dict.json").exists()):
@@ -470,6 +644,15 @@ def _read_hf(
         if split not in ds:
             raise DataError(f"split {split!r} not in the dataset; it has {sorted(ds)}", path=label)
         ds = ds[split]
+    return ds
+
+
+def _read_hf(
+    source: Any, *, columns: Mapping[str, str] | None, corpus: str | None, errors: Errors, split: str,
+    dup: str,
+) -> pd.DataFrame:
+    label = "<datasets.Dataset>" if _is_hf_dataset(source) else str(source)
+    ds = _load_hf(source, split, label)
     records = ds.to_pandas().to_dict("records") if hasattr(ds, "to_pandas") else list(ds)
     return _normalise(records, label, corpus or "hf", columns, errors, dup)
 
@@ -520,6 +703,10 @@ def _normalise(
     known = set(DOCUMENT_COLUMNS)
     if records:
         present = set().union(*(r.keys() for r in records[:1000]))
+        absent = [k for k in rename if k not in present]
+        if absent:
+            raise DataError(f"no column {absent[0]!r} to rename; the rows have "
+                            f"{sorted(k for k in present if k != '__repairs__')}", path=label, field=absent[0])
         present = {rename.get(k, k) for k in present}
         if TEXT not in present:
             raise DataError(
@@ -545,8 +732,8 @@ def _normalise(
             if errors == "raise":
                 raise DataError(f"text must be a string, got {type(text).__name__}",
                                 path=label, row=i, field=TEXT)
-            text = str(text)
             repairs.append(f"non-string text converted from {type(text).__name__}")
+            text = str(text)
         doc_id = _optional_str(rec.get(DOC_ID))
         if doc_id is None:
             doc_id = str(i)  # documented: missing ids become the 1-based row number

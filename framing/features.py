@@ -63,7 +63,7 @@ def as_texts(X: Any, *, name: str = "X") -> list[str]:
         raise ValueError(f"{name} must be 1-D (one passage per row), got an array of shape {getattr(X, 'shape', '?')}")
     if hasattr(X, "columns"):
         raise ValueError(f"{name} must be 1-D: pass a column (e.g. df['text']), not a DataFrame")
-    if not isinstance(X, Iterable):
+    if not isinstance(X, Iterable) or isinstance(X, (Mapping, set, frozenset, bytes)):
         raise TypeError(f"{name} must be a 1-D sequence of strings, not {type(X).__name__}")
     if isinstance(X, list) and set(map(type, X)) <= {str}:
         return list(X)  # the common case, checked at C speed
@@ -71,7 +71,7 @@ def as_texts(X: Any, *, name: str = "X") -> list[str]:
     for i, value in enumerate(X):
         if isinstance(value, str):
             out.append(value)
-        elif value is None or (isinstance(value, float) and math.isnan(value)):
+        elif value is None or type(value).__name__ == "NAType" or (isinstance(value, float) and math.isnan(value)):
             out.append("")
         else:
             raise TypeError(f"{name}[{i}] must be a string (or None), not {type(value).__name__}: {value!r:.60}")

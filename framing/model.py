@@ -376,7 +376,8 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
         evidence : list of list of dict
             Per passage, the cue spans (``start, end, cue_type, match, label``) that are
             evidence for a predicted label. Cues are detected once, for features and
-            evidence alike.
+            evidence alike. Only the codebook's labels have cue evidence (each its own cue
+            types); a label of your own gets none (see :meth:`explain` for its features).
         """
         check_is_fitted(self, "estimators_")
         texts = as_texts(X)
@@ -394,8 +395,10 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
         for i, j in zip(*np.nonzero(labels)):  # rows with a predicted label only
             label = names[j]
             wanted = LABEL_CUES.get(label)
+            if wanted is None:
+                continue
             evidence[i] += [{"start": c.start, "end": c.end, "cue_type": c.cue_type, "match": c.match, "label": label}
-                            for c in cues[i] if wanted is None or c.cue_type in wanted]
+                            for c in cues[i] if c.cue_type in wanted]
         return labels, proba, evidence
 
     def score(self, X: Any, y: Any, sample_weight: Any = None) -> float:
@@ -432,9 +435,10 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
         >>> sorted(ex)[0], "cues" in ex["hedged_attribution"]
         ('forced_confession_noted', True)
         """
-        if not isinstance(text, str):
+        if text is not None and not isinstance(text, (str, float)):
             raise TypeError(f"text must be a str, not {type(text).__name__}")
         check_is_fitted(self, "estimators_")
+        text = as_texts([text])[0]  # None and NaN are the empty passage, as in predict
         F = self._features([text])
         proba = self._proba(self.estimators_, F)[0]
         names = self.feature_names_out()
@@ -566,6 +570,13 @@ def load_model(path: str | Path, *, trusted: Sequence[str] | None = None) -> Any
 
         raise MissingDataError(f"{path}: no such model file")
     allowed = _trusted() + list(trusted or [])
+    import zipfile
+
+    if not zipfile.is_zipfile(path):
+        from .errors import DataError
+
+        raise DataError("not a skops model file (save one with framing.model.save_model or 'framing train')",
+                        path=path)
     try:
         return sio.load(path, trusted=allowed)
     except sio.exceptions.UntrustedTypesFoundException:

@@ -82,10 +82,17 @@ def iter_labelled(
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
     records = passages.to_dict("records") if isinstance(passages, pd.DataFrame) else passages
+    names = [str(c) for c in model.classes_]
+    written = set(names) | {f"{PROBA_PREFIX}{n}" for n in names} | ({EVIDENCE} if evidence else set())
     for batch in _batches(records, batch_size):
         frame = pd.DataFrame(batch)
         if TEXT not in frame.columns:
             raise DataError("passages need a 'text' column", field=TEXT)
+        clash = [str(c) for c in frame.columns if c in written]
+        if clash:
+            raise DataError(f"the passages already have the column(s) {clash}, which labelling writes; rename them "
+                            "first (e.g. gold_<label> for your own labels) so that nothing is overwritten",
+                            field=clash[0])
         yield _label_batch(model, frame, evidence)
 
 
@@ -197,7 +204,10 @@ def iter_labelled_documents(
 class TableWriter:
     """Append DataFrames to a CSV, JSONL or Parquet file, batch by batch.
 
-    The format follows the suffix (``.csv``, ``.jsonl``, ``.parquet``).
+    The format follows the suffix (``.csv``, ``.jsonl``, ``.parquet``). Batches go to a
+    hidden ``.<name>.partial`` file beside the output, which replaces the output only when
+    the writer is closed without an error; used as a context manager, an error deletes the
+    partial file and leaves any earlier output untouched.
     """
 
     def __init__(self, path: str | Path) -> None:
@@ -207,6 +217,7 @@ class TableWriter:
             raise DataError("unknown output format; use a .csv, .jsonl or .parquet file", path=self.path)
         self.format = suffix[1:]
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._tmp = self.path.with_name(f".{self.path.name}.partial")
         self._first = True
         self._parquet: Any = None
         self.rows = 0
@@ -220,9 +231,9 @@ class TableWriter:
             if frame[col].map(lambda v: isinstance(v, (dict, list))).any():
                 frame[col] = frame[col].map(lambda v: json.dumps(v, ensure_ascii=False) if isinstance(v, (dict, list)) else v)
         if self.format == "csv":
-            frame.to_csv(self.path, mode="w" if self._first else "a", header=self._first, index=False)
+            frame.to_csv(self._tmp, mode="w" if self._first else "a", header=self._first, index=False)
         elif self.format == "jsonl":
-            with open(self.path, "w" if self._first else "a", encoding="utf-8") as fh:
+            with open(self._tmp, "w" if self._first else "a", encoding="utf-8") as fh:
                 frame.to_json(fh, orient="records", lines=True, force_ascii=False)
         else:
             import pyarrow as pa
@@ -230,23 +241,35 @@ class TableWriter:
 
             table = pa.Table.from_pandas(frame, preserve_index=False)
             if self._parquet is None:
-                self._parquet = pq.ParquetWriter(self.path, table.schema)
+                self._parquet = pq.ParquetWriter(self._tmp, table.schema)
             self._parquet.write_table(table.cast(self._parquet.schema))
         self._first = False
         self.rows += len(frame)
 
     def close(self) -> None:
-        """Finish the file (creates an empty one if nothing was written)."""
+        """Finish the file and move it into place (an empty file if nothing was written)."""
         if self._parquet is not None:
             self._parquet.close()
+            self._parquet = None
         elif self._first:
-            self.path.write_text("" if self.format != "csv" else "\n")
+            self._tmp.write_text("" if self.format != "csv" else "\n")
+        self._tmp.replace(self.path)
+
+    def abort(self) -> None:
+        """Discard what was written; an earlier file at the output path stays as it was."""
+        if self._parquet is not None:
+            self._parquet.close()
+            self._parquet = None
+        self._tmp.unlink(missing_ok=True)
 
     def __enter__(self) -> TableWriter:
         return self
 
-    def __exit__(self, *exc: Any) -> None:
-        self.close()
+    def __exit__(self, kind: Any, exc: Any, tb: Any) -> None:
+        if exc is None:
+            self.close()
+        else:
+            self.abort()
 
 
 def write_table(frame: pd.DataFrame, path: str | Path) -> Path:

@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from .columns import CUE_TYPE, EVENT_ID, EVIDENCE, LABEL_NAMES, OUTLET, PASSAGE_ID, PROBA_PREFIX, TEXT
+from .columns import CUE_TYPE, DOC_ID, EVENT_ID, EVIDENCE, LABEL_NAMES, OUTLET, PASSAGE_ID, PROBA_PREFIX, TEXT
 from .compare import label_rates
 from .cues import cue_table
 
@@ -73,7 +73,13 @@ def write_report(
     out.mkdir(parents=True, exist_ok=True)
     labels = list(labels)
     frame = labelled.copy()
-    frame[OUTLET] = frame[OUTLET].fillna("(unknown)")
+    # a table of the user's own passages may lack the ids, outlet or event: fill, never drop
+    for column, default in ((OUTLET, None), (EVENT_ID, None), (DOC_ID, None), (EVIDENCE, "[]")):
+        if column not in frame.columns:
+            frame[column] = default
+    if PASSAGE_ID not in frame.columns:
+        frame[PASSAGE_ID] = [f"p{i}" for i in range(len(frame))]
+    frame[OUTLET] = frame[OUTLET].fillna("(unknown)").astype(str)
     rates = label_rates(frame, labels=labels)
     by_event = label_rates(frame, by=(EVENT_ID, OUTLET), labels=labels)
     cues = cue_table(frame[[PASSAGE_ID, TEXT]])

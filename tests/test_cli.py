@@ -109,3 +109,134 @@ def test_demo_and_report(tmp_path: Path) -> None:
     again = tmp_path / "again"
     assert main(["report", str(out / "passages.csv"), "-o", str(again)]) == 0
     assert (again / "report.md").exists()
+
+
+def test_label_passages_keeps_ids_text_and_renames(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = tmp_path / "p.csv"
+    src.write_text("ref,sentence\n007,The ministry claimed it.\n010,2025\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    argv = ["-q", "label", str(src), "--passages", "--text-column", "sentence", "--id-column", "ref", "-o", str(out)]
+    assert main(argv) == 0
+    frame = pd.read_csv(out, dtype={"doc_id": str, "text": str})
+    assert frame["doc_id"].tolist() == ["007", "010"]  # ids as written, not as numbers
+    assert frame["text"].tolist() == ["The ministry claimed it.", "2025"]  # an all-digit text is a text
+    # naming a column that is not there is an error, even when a 'text' column exists
+    plain = tmp_path / "plain.csv"
+    plain.write_text("text\nHe said so.\n", encoding="utf-8")
+    assert main(["-q", "label", str(plain), "--passages", "--text-column", "body", "-o", str(out)]) == EXIT_DATA
+    assert "'body'" in capsys.readouterr().err
+    assert main(["-q", "label", str(plain), "--text-column", "body", "-o", str(out)]) == EXIT_DATA
+    assert "'body'" in capsys.readouterr().err
+
+
+def test_label_refuses_to_overwrite_the_inputs_label_columns(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = tmp_path / "gold.csv"
+    pd.DataFrame({"text": ["The FSB claimed he was a spy."], "hedged_attribution": [1]}).to_csv(src, index=False)
+    out = tmp_path / "out.csv"
+    assert main(["-q", "label", str(src), "--passages", "-o", str(out)]) == EXIT_DATA
+    err = capsys.readouterr().err
+    assert "hedged_attribution" in err and "rename" in err
+    assert not out.exists() and not list(tmp_path.glob(".*partial"))
+    pd.read_csv(src).rename(columns={"hedged_attribution": "gold_hedged"}).to_csv(src, index=False)
+    assert main(["-q", "label", str(src), "--passages", "-o", str(out)]) == 0
+    assert pd.read_csv(out)["gold_hedged"].tolist() == [1]
+
+
+def _gz_truncated(path: Path) -> None:
+    import gzip
+
+    data = gzip.compress(b"".join(json.dumps(d).encode() + b"\n" for d in DOCS * 50))
+    path.write_bytes(data[: len(data) // 2])
+
+
+MALFORMED = {
+    "ragged.csv": lambda p: p.write_text('doc_id,text\nq,The FSB said, allegedly, it was so\n', encoding="utf-8"),
+    "empty.csv": lambda p: p.write_bytes(b""),
+    "cut.jsonl.gz": _gz_truncated,
+    "plain.jsonl.gz": lambda p: p.write_text(json.dumps(DOCS[0]) + "\n", encoding="utf-8"),
+    "corrupt.parquet": lambda p: p.write_bytes(b"PAR1 not really parquet"),
+    "bad_line.jsonl": lambda p: p.write_text(json.dumps(DOCS[0]) + "\n{not json\n", encoding="utf-8"),
+    "array_line.jsonl": lambda p: p.write_text(json.dumps(DOCS[0]) + "\n[1, 2]\n", encoding="utf-8"),
+    "latin1.csv": lambda p: p.write_bytes("doc_id,text\na,caf\xe9 au lait\n".encode("latin-1")),
+}
+
+
+@pytest.mark.parametrize("passages", [False, True])
+@pytest.mark.parametrize("name", sorted(MALFORMED))
+def test_malformed_files_exit_3_naming_the_file(tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str,
+                                                 passages: bool) -> None:
+    src = tmp_path / name
+    MALFORMED[name](src)
+    argv = ["-q", "label", str(src), "-o", str(tmp_path / "o.csv")] + (["--passages"] if passages else [])
+    assert main(argv) == EXIT_DATA
+    err = capsys.readouterr().err
+    assert name in err and "Traceback" not in err
+    if name in ("bad_line.jsonl", "array_line.jsonl", "latin1.csv"):
+        assert "row 2" in err or "line 2" in err
+
+
+def test_failed_label_run_leaves_the_earlier_output(corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out.csv"
+    assert main(["-q", "label", str(corpus), "-o", str(out)]) == 0
+    before = out.read_bytes()
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(json.dumps(DOCS[0]) + "\n" + json.dumps(DOCS[1]) + "\n{oops\n", encoding="utf-8")
+    assert main(["-q", "label", str(bad), "--passages", "--batch-size", "1", "-o", str(out)]) == EXIT_DATA
+    assert main(["-q", "label", str(bad), "--batch-size", "1", "-o", str(out)]) == EXIT_DATA
+    assert out.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".partial")] == []
+
+
+def test_batch_size_must_be_positive(corpus: Path, tmp_path: Path) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["-q", "label", str(corpus), "--batch-size", "0", "-o", str(tmp_path / "o.csv")])
+    assert exc.value.code == EXIT_USAGE
+
+
+def test_train_and_evaluate_errors_name_row_and_field(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rows = pd.DataFrame({"text": ["It rained.", "The FSB claimed so.", "Snow fell."] * 4,
+                         "labels": ["weather", "", "weather; sport"] * 4})
+    src = tmp_path / "t.csv"
+    rows.to_csv(src, index=False)
+    model = tmp_path / "m.skops"
+    assert main(["-q", "train", str(src), "-o", str(model), "--labels", "weather"]) == EXIT_DATA
+    err = capsys.readouterr().err
+    assert "row 3" in err and "'labels'" in err and "sport" in err
+    cols = pd.DataFrame({"text": rows["text"], "weather": ["1", "0", "maybe"] * 4})
+    cols.to_csv(src, index=False)
+    assert main(["-q", "train", str(src), "-o", str(model), "--labels", "weather"]) == EXIT_DATA
+    err = capsys.readouterr().err
+    assert "row 3" in err and "'weather'" in err and "maybe" in err
+    assert main(["-q", "evaluate", str(src), "--model", str(src)]) == EXIT_DATA
+    assert "not a skops model" in capsys.readouterr().err
+
+
+def test_train_uses_the_codebook_label_columns(tmp_path: Path) -> None:
+    names = ["state_claim_uncritical", "hedged_attribution", "forced_confession_noted", "speculative_motive"]
+    texts = ["The FSB said he was a spy.", "He allegedly spied.", "His confession was forced.", "He may want revenge."]
+    frame = pd.DataFrame({"text": texts * 5, **{n: [int(i == j) for i in range(4)] * 5 for j, n in enumerate(names)}})
+    src = tmp_path / "gold.parquet"
+    frame.to_parquet(src)
+    model = tmp_path / "m.skops"
+    assert main(["-q", "train", str(src), "-o", str(model)]) == 0
+    assert json.loads(model.with_suffix(".json").read_text())["labels"] == names
+
+
+def test_report_on_own_passages_and_own_labels(tmp_path: Path) -> None:
+    rows = [("It rained in Baku.", "weather"), ("Storms hit Moscow.", "weather"), ("The ministry met.", "")] * 8
+    train = tmp_path / "train.csv"
+    pd.DataFrame({"text": [r[0] for r in rows], "labels": [r[1] for r in rows]}).to_csv(train, index=False)
+    model = tmp_path / "m.skops"
+    assert main(["-q", "train", str(train), "-o", str(model), "--labels", "weather"]) == 0
+    texts = tmp_path / "texts.csv"
+    pd.DataFrame({"text": ["Snow fell in Baku.", "The FSB claimed he was a spy."]}).to_csv(texts, index=False)
+    for name, extra in (("own", ["--model", str(model)]), ("codebook", [])):
+        labelled = tmp_path / f"{name}.csv"
+        assert main(["-q", "label", str(texts), "--passages", "-o", str(labelled), *extra]) == 0
+        if name == "own":  # a label outside the codebook has no cue evidence
+            assert pd.read_csv(labelled)["evidence"].tolist() == ["[]", "[]"]
+        assert main(["-q", "report", str(labelled), "-o", str(tmp_path / f"rep_{name}")]) == 0
+        rates = pd.read_csv(tmp_path / f"rep_{name}" / "label_rates.csv")
+        assert set(rates["outlet"]) == {"(unknown)"}
+        assert set(rates["label"]) == ({"weather"} if name == "own" else {
+            "state_claim_uncritical", "hedged_attribution", "forced_confession_noted", "speculative_motive"})

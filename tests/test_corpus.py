@@ -148,6 +148,15 @@ def test_duplicate_ids_raise_or_rename(tmp_path: Path) -> None:
     assert exc.value.row == 2 and exc.value.field == "doc_id"
     docs = framing.read_corpus(path, duplicate_ids="rename")
     assert docs["doc_id"].tolist() == ["d", "d#2"]
+    # a known corpus whose source repeats ids is renamed however it is read (file, chunks)
+    basil = write_jsonl(tmp_path / "basil.jsonl.gz", [{"doc_id": "empty", "text": "a"}, {"doc_id": "empty", "text": "b"}],
+                        gz=True)
+    from framing.corpus import iter_corpus
+
+    assert framing.read_corpus(basil)["doc_id"].tolist() == ["empty", "empty#2"]
+    assert next(iter_corpus(basil))["doc_id"].tolist() == ["empty", "empty#2"]
+    with pytest.raises(DataError, match="duplicate"):
+        framing.read_corpus(basil, duplicate_ids="raise")
 
 
 def test_missing_ids_become_row_numbers(tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV
@@ -100,6 +101,18 @@ def test_wrong_types_and_shapes(fitted: FramingClassifier) -> None:
     with pytest.raises(ValueError, match="unknown label"):
         FramingClassifier().fit(["a"], [["nope"]])
     assert fitted.predict([]).shape == (0, 4)
+    for not_a_sequence in ({"a": 1}, {"a"}, b"bytes"):
+        with pytest.raises(TypeError, match="1-D sequence"):
+            fitted.predict(not_a_sequence)
+
+
+def test_pandas_missing_values_are_empty_passages(fitted: FramingClassifier) -> None:
+    texts = pd.array(["The ministry claimed it.", pd.NA, None], dtype="string")
+    assert fitted.predict(texts).shape == (3, 4)
+    assert np.array_equal(fitted.predict_proba(texts)[1], fitted.predict_proba([""])[0])
+    assert fitted.explain(None) == fitted.explain("") == fitted.explain(float("nan"))
+    with pytest.raises(TypeError, match="str"):
+        fitted.explain(5)
 
 
 def test_custom_label_set() -> None:
