@@ -197,7 +197,15 @@ def cmd_label(args: argparse.Namespace) -> int:
         # small document chunks keep peak memory low on corpora with long documents
         chunks = iter_corpus(args.input, chunk_size=256, format=args.format, columns=columns or None,
                              errors=args.errors)
-        docs = (doc for chunk in chunks for doc in chunk.to_dict("records"))
+        counts = {"documents": 0, "empty": 0}
+
+        def counted(chunks: Any) -> Any:
+            for chunk in chunks:
+                counts["documents"] += len(chunk)
+                counts["empty"] += int((chunk[TEXT].str.strip() == "").sum())
+                yield from chunk.to_dict("records")
+
+        docs = counted(chunks)
         total = None
         batches = iter_labelled_documents(docs, model, unit=args.unit, batch_size=args.batch_size,
                                           evidence=not args.no_evidence)
@@ -212,7 +220,11 @@ def cmd_label(args: argparse.Namespace) -> int:
                 bar.update(len(batch))
     finally:
         gc.unfreeze()  # as it was, for a caller that goes on (a notebook, a test)
-    print(f"{n} passages labelled -> {args.output}", file=sys.stderr)
+    if args.passages:
+        print(f"{n} passages labelled -> {args.output}", file=sys.stderr)
+    else:
+        empty = f" ({counts['empty']} with an empty text, which yield no passage)" if counts["empty"] else ""
+        print(f"{counts['documents']} documents{empty} -> {n} passages labelled -> {args.output}", file=sys.stderr)
     return EXIT_OK
 
 

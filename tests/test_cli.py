@@ -64,6 +64,12 @@ def test_label_documents(corpus: Path, tmp_path: Path, suffix: str) -> None:
     assert any(e["cue_type"] == "distancing_verb" for e in ev)
 
 
+def test_label_documents_reports_empty_documents(corpus: Path, tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["-q", "label", str(corpus), "-o", str(tmp_path / "o.csv")]) == 0
+    assert "3 documents (1 with an empty text, which yield no passage)" in capsys.readouterr().err
+
+
 def test_label_passages_rows_in_equals_rows_out(tmp_path: Path) -> None:
     src = tmp_path / "passages.csv"
     pd.DataFrame({"id": [1, 2, 3, 4], "sentence": ["He reportedly left.", "", "\U0001F525", "x" * 5000]}).to_csv(src, index=False)
