@@ -91,7 +91,7 @@ def stages(pool: pd.DataFrame) -> pd.DataFrame:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 50_000, 200_000, 400_000])
-    parser.add_argument("--repeats", type=int, default=3,
+    parser.add_argument("--repeats", type=int, default=5,
                         help="fresh-process runs per size; the table gives their median and range")
     parser.add_argument("--out", default=str(ROOT / "results" / "benchmark"))
     args = parser.parse_args()
