@@ -540,6 +540,10 @@ def _decode(raw: bytes, path: Path, row: int | None, errors: Errors) -> tuple[st
         return raw.decode("utf-8", errors="replace"), True
 
 
+_ARRAY_HINT = ("; this looks like one JSON array, but framing reads JSON Lines (one object per line): convert "
+               "it, e.g. pandas.read_json(path).to_json(out, orient='records', lines=True)")
+
+
 def _jsonl_records(path: Path, errors: Errors, *, checked: bool = False) -> Iterator[dict[str, Any]]:
     if checked:  # a streaming caller: map read failures here, where they happen
         with _ReadFailure(path, "jsonl"):
@@ -553,9 +557,12 @@ def _jsonl_records(path: Path, errors: Errors, *, checked: bool = False) -> Iter
             try:
                 obj = json.loads(line)
             except json.JSONDecodeError as exc:
-                raise DataError(f"invalid JSON ({exc.msg} at column {exc.colno})", path=path, row=lineno) from None
+                hint = _ARRAY_HINT if lineno == 1 and line.lstrip().startswith("[") else ""
+                raise DataError(f"invalid JSON ({exc.msg} at column {exc.colno}){hint}", path=path,
+                                row=lineno) from None
             if not isinstance(obj, dict):
-                raise DataError(f"expected a JSON object, got {type(obj).__name__}", path=path, row=lineno)
+                hint = _ARRAY_HINT if lineno == 1 and isinstance(obj, list) else ""
+                raise DataError(f"expected a JSON object, got {type(obj).__name__}{hint}", path=path, row=lineno)
             if repaired:
                 obj["__repairs__"] = ["invalid UTF-8 replaced"]
             yield obj

@@ -181,6 +181,14 @@ def test_malformed_files_exit_3_naming_the_file(tmp_path: Path, capsys: pytest.C
         assert "row 2" in err or "line 2" in err
 
 
+def test_a_json_array_file_gets_a_hint(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = tmp_path / "docs.json"
+    for text in (json.dumps(DOCS), json.dumps(DOCS, indent=2)):  # one line, or pretty-printed
+        src.write_text(text, encoding="utf-8")
+        assert main(["-q", "label", str(src), "-o", str(tmp_path / "o.csv")]) == EXIT_DATA
+        assert "JSON Lines" in capsys.readouterr().err
+
+
 def test_failed_label_run_leaves_the_earlier_output(corpus: Path, tmp_path: Path) -> None:
     out = tmp_path / "out.csv"
     assert main(["-q", "label", str(corpus), "-o", str(out)]) == 0
