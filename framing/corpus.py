@@ -12,6 +12,10 @@ missing text column, a text that is None/NaN or not a string, invalid UTF-8, a r
 is not valid JSON or not an object, and duplicate document ids. Empty texts are kept
 (they yield no passages). Documents of any size are accepted.
 
+A ``date`` given as a number of the size of a Unix time (seconds, or milliseconds as
+``DataFrame.to_json`` writes dates) is read as that time and kept as an ISO date (UTC);
+other dates are kept as text.
+
 With ``errors="coerce"`` nothing is raised for row-level problems and no row is
 dropped: missing texts become ``""``, non-strings are converted with ``str``, invalid
 UTF-8 bytes become U+FFFD, duplicate ids get a ``#2``, ``#3`` ... suffix, and each
@@ -695,6 +699,19 @@ def _optional_str(value: Any) -> str | None:
     return str(value)
 
 
+def _date_str(value: Any) -> str | None:
+    """A date as text. Numbers large enough to be Unix times (what ``DataFrame.to_json``
+    writes for dates by default: milliseconds) become ISO dates (UTC); other values are
+    kept as text, as :func:`_optional_str` gives them."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and not _is_missing(value):
+        import datetime as dt
+
+        seconds = value / 1000 if 1e11 <= abs(value) < 1e14 else value if 1e8 <= abs(value) < 1e11 else None
+        if seconds is not None:
+            return dt.datetime.fromtimestamp(seconds, tz=dt.timezone.utc).date().isoformat()
+    return _optional_str(value)
+
+
 def _normalise(
     records: Iterable[dict[str, Any]],
     label: str,
@@ -769,7 +786,7 @@ def _normalise(
                 CORPUS: _optional_str(rec.get(CORPUS)) or corpus,
                 DOC_ID: doc_id,
                 OUTLET: _optional_str(rec.get(OUTLET)),
-                DATE: _optional_str(rec.get(DATE)),
+                DATE: _date_str(rec.get(DATE)),
                 TITLE: _optional_str(rec.get(TITLE)),
                 URL: _optional_str(rec.get(URL)),
                 EVENT_ID: _optional_str(rec.get(EVENT_ID)),

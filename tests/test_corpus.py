@@ -159,6 +159,18 @@ def test_duplicate_ids_raise_or_rename(tmp_path: Path) -> None:
         framing.read_corpus(basil, duplicate_ids="raise")
 
 
+def test_numeric_dates_are_unix_times(tmp_path: Path) -> None:
+    frame = pd.DataFrame({"text": ["a", "b", "c", "d"],
+                          "date": pd.to_datetime(["2025-07-15", "2025-07-16", None, "2025-01-02"])})
+    path = tmp_path / "d.jsonl"
+    frame.to_json(path, orient="records", lines=True, date_format="epoch")  # pandas 3 default: epoch ms
+    dates = framing.read_corpus(path)["date"]
+    assert dates.tolist()[:2] + dates.tolist()[3:] == ["2025-07-15", "2025-07-16", "2025-01-02"]
+    assert pd.isna(dates.iloc[2])
+    seconds = framing.read_corpus(pd.DataFrame({"text": ["a", "b"], "date": [1752537600, 2025]}))
+    assert seconds["date"].tolist() == ["2025-07-15", "2025"]  # a bare year stays a year
+
+
 def test_missing_ids_become_row_numbers(tmp_path: Path) -> None:
     docs = framing.read_corpus(pd.DataFrame({"text": ["a", "b"]}))
     assert docs["doc_id"].tolist() == ["1", "2"]
