@@ -160,10 +160,9 @@ def test_duplicate_ids_raise_or_rename(tmp_path: Path) -> None:
 
 
 def test_numeric_dates_are_unix_times(tmp_path: Path) -> None:
-    frame = pd.DataFrame({"text": ["a", "b", "c", "d"],
-                          "date": pd.to_datetime(["2025-07-15", "2025-07-16", None, "2025-01-02"])})
-    path = tmp_path / "d.jsonl"
-    frame.to_json(path, orient="records", lines=True, date_format="epoch")  # pandas 3 default: epoch ms
+    # what DataFrame.to_json writes for datetimes by default (pandas < 4): epoch milliseconds
+    ms = [1752537600000, 1752624000000, None, 1735776000000]
+    path = write_jsonl(tmp_path / "d.jsonl", [{"text": t, "date": d} for t, d in zip("abcd", ms)])
     dates = framing.read_corpus(path)["date"]
     assert dates.tolist()[:2] + dates.tolist()[3:] == ["2025-07-15", "2025-07-16", "2025-01-02"]
     assert pd.isna(dates.iloc[2])
