@@ -77,7 +77,7 @@ def _labels_from_table(frame: pd.DataFrame, label_names: list[str] | None, label
 
     wanted = label_names or list(LABEL_NAMES)
     if all(n in frame.columns for n in wanted):
-        return pd.DataFrame({n: _binary_column(frame, n, path) for n in wanted}).to_numpy().reshape(len(frame), -1), wanted
+        return pd.DataFrame({n: _binary_column(frame, n, path) for n in wanted}).to_numpy(), wanted
     if label_column not in frame.columns:
         raise DataError(f"no label column {label_column!r} (a list or ';'-separated labels per row), and not one "
                         f"0/1 column for each of {wanted}; the table has {[str(c) for c in frame.columns]}",

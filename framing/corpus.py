@@ -397,12 +397,9 @@ def read_table(
         with _ReadFailure(path, fmt):
             if fmt == "csv":
                 strings = {c: str for c in (text_col, id_column or DOC_ID)}
-                frame, repaired = _csv_frame(path, errors, dtype=strings)
+                frame = _csv_frame(path, errors, dtype=strings)
                 if text_col in frame.columns:  # CSV has no None: an empty text field is an empty text
                     frame[text_col] = frame[text_col].fillna("")
-                if repaired:
-                    frame["__repairs__"] = [["invalid UTF-8 replaced"] if any(
-                        isinstance(v, str) and "\ufffd" in v for v in row) else [] for row in frame.itertuples()]
             elif fmt == "parquet":
                 frame = pd.read_parquet(path)
             elif fmt == "hf":
@@ -410,7 +407,7 @@ def read_table(
             else:
                 frame = pd.DataFrame.from_records(_records(path, fmt, errors))
     renames = {}
-    for given, name, flag in ((text_column, TEXT, "--text-column"), (id_column, DOC_ID, "--id-column")):
+    for given, name in ((text_column, TEXT), (id_column, DOC_ID)):
         if given is None or given == name:
             continue
         if given not in frame.columns:
@@ -426,26 +423,9 @@ def read_table(
                         "(name it with text_column= / --text-column)", path=label, field=TEXT)
     repairs = [list(r) if isinstance(r, list) else [] for r in frame.pop("__repairs__")] \
         if "__repairs__" in frame.columns else [[] for _ in range(len(frame))]
-    texts = frame[TEXT].tolist()
-    for i, text in enumerate(texts):
-        if isinstance(text, str):
-            continue
-        if _is_missing(text):
-            if errors == "raise":
-                raise DataError("text is missing (None/NaN); fill it or read with errors='coerce'",
-                                path=label, row=i + 1, field=TEXT)
-            texts[i] = ""
-            repairs[i].append("missing text set to ''")
-        else:
-            if errors == "raise":
-                raise DataError(f"text must be a string, got {type(text).__name__}", path=label, row=i + 1, field=TEXT)
-            texts[i] = str(text)
-            repairs[i].append(f"non-string text converted from {type(text).__name__}")
-    frame[TEXT] = pd.Series(texts, index=frame.index, dtype=object)
-    done = [f"row {i + 1}: {'; '.join(r)}" for i, r in enumerate(repairs) if r]
-    if done:
-        shown = "; ".join(done[:5]) + (" ..." if len(done) > 5 else "")
-        warnings.warn(f"{label}: repaired {len(done)} row(s): {shown}", UserWarning, stacklevel=2)
+    frame[TEXT] = pd.Series([_checked_text(t, label, i + 1, errors, repairs[i]) for i, t in enumerate(frame[TEXT])],
+                            index=frame.index, dtype=object)
+    _warn_repaired(label, [f"row {i + 1}: {'; '.join(r)}" for i, r in enumerate(repairs) if r], stacklevel=2)
     return frame.reset_index(drop=True)
 
 
@@ -573,17 +553,12 @@ def _jsonl_records(path: Path, errors: Errors, *, checked: bool = False) -> Iter
 
 
 def _csv_records(path: Path, errors: Errors) -> list[dict[str, Any]]:
-    frame, repaired = _csv_frame(path, errors, dtype=str)
-    records = frame.to_dict("records")
-    if repaired:  # record the repair on the rows that carry a replacement character
-        for rec in records:
-            if any(isinstance(v, str) and "\ufffd" in v for v in rec.values()):
-                rec["__repairs__"] = ["invalid UTF-8 replaced"]
-    return records
+    return _csv_frame(path, errors, dtype=str).to_dict("records")
 
 
-def _csv_frame(path: Path, errors: Errors, dtype: Any) -> tuple[pd.DataFrame, bool]:
-    """Decode (strict UTF-8 unless coerced) and parse a CSV/TSV file; whether bytes were replaced."""
+def _csv_frame(path: Path, errors: Errors, dtype: Any) -> pd.DataFrame:
+    """Decode (strict UTF-8 unless coerced) and parse a CSV/TSV file. Where bytes were
+    replaced, a ``__repairs__`` column records it on the rows that carry U+FFFD."""
     with _open_binary(path) as fh:
         raw = fh.read()
     repaired = False
@@ -612,7 +587,10 @@ def _csv_frame(path: Path, errors: Errors, dtype: Any) -> tuple[pd.DataFrame, bo
         except pd.errors.ParserWarning:
             raise DataError("a row has more fields than the header; quote fields that contain the separator",
                             path=path) from None
-    return frame, repaired
+    if repaired:
+        frame["__repairs__"] = [["invalid UTF-8 replaced"] if any(isinstance(v, str) and "\ufffd" in v for v in row)
+                                else [] for row in frame.itertuples(index=False)]
+    return frame
 
 
 def _txt_records(path: Path, errors: Errors) -> list[dict[str, Any]]:
@@ -699,6 +677,29 @@ def _optional_str(value: Any) -> str | None:
     return str(value)
 
 
+def _checked_text(text: Any, label: str, row: int, errors: Errors, repairs: list[str]) -> str:
+    """The row's text, or the bad-input policy: a DataError, or a repair noted in ``repairs``."""
+    if isinstance(text, str):
+        return text
+    if _is_missing(text):
+        if errors == "raise":
+            raise DataError("text is missing (None/NaN); fill it or read with errors='coerce'",
+                            path=label, row=row, field=TEXT)
+        repairs.append("missing text set to ''")
+        return ""
+    if errors == "raise":
+        raise DataError(f"text must be a string, got {type(text).__name__}", path=label, row=row, field=TEXT)
+    repairs.append(f"non-string text converted from {type(text).__name__}")
+    return str(text)
+
+
+def _warn_repaired(label: str, repaired: list[str], stacklevel: int) -> None:
+    """One warning for all rows repaired under ``errors="coerce"`` (the first five shown)."""
+    if repaired:
+        shown = "; ".join(repaired[:5]) + (" ..." if len(repaired) > 5 else "")
+        warnings.warn(f"{label}: repaired {len(repaired)} row(s): {shown}", UserWarning, stacklevel=stacklevel + 1)
+
+
 def _date_str(value: Any) -> str | None:
     """A date as text. Numbers large enough to be Unix times (what ``DataFrame.to_json``
     writes for dates by default: milliseconds) become ISO dates (UTC); other values are
@@ -745,19 +746,7 @@ def _normalise(
     for i, rec in enumerate(records, start=row_offset + 1):
         rec = {rename.get(k, k): v for k, v in rec.items()}
         repairs: list[str] = list(rec.pop("__repairs__", []))
-        text = rec.get(TEXT)
-        if _is_missing(text):
-            if errors == "raise":
-                raise DataError("text is missing (None/NaN); fill it or read with errors='coerce'",
-                                path=label, row=i, field=TEXT)
-            text = ""
-            repairs.append("missing text set to ''")
-        elif not isinstance(text, str):
-            if errors == "raise":
-                raise DataError(f"text must be a string, got {type(text).__name__}",
-                                path=label, row=i, field=TEXT)
-            repairs.append(f"non-string text converted from {type(text).__name__}")
-            text = str(text)
+        text = _checked_text(rec.get(TEXT), label, i, errors, repairs)
         doc_id = _optional_str(rec.get(DOC_ID))
         if doc_id is None:
             doc_id = str(i)  # documented: missing ids become the 1-based row number
@@ -794,8 +783,7 @@ def _normalise(
                 META: {k: _clean_meta_value(v) for k, v in meta.items()},
             }
         )
-    if repairs_total and errors == "coerce":
-        shown = "; ".join(repairs_total[:5]) + (" ..." if len(repairs_total) > 5 else "")
-        warnings.warn(f"{label}: repaired {len(repairs_total)} row(s): {shown}", UserWarning, stacklevel=3)
+    if errors == "coerce":
+        _warn_repaired(label, repairs_total, stacklevel=3)
     frame = pd.DataFrame(rows, columns=list(DOCUMENT_COLUMNS))
     return frame

@@ -435,10 +435,8 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
         >>> sorted(ex)[0], "cues" in ex["hedged_attribution"]
         ('forced_confession_noted', True)
         """
-        if text is not None and not isinstance(text, (str, float)):
-            raise TypeError(f"text must be a str, not {type(text).__name__}")
         check_is_fitted(self, "estimators_")
-        text = as_texts([text])[0]  # None and NaN are the empty passage, as in predict
+        text = as_texts([text], name="text")[0]  # None and NaN are the empty passage, as in predict
         F = self._features([text])
         proba = self._proba(self.estimators_, F)[0]
         names = self.feature_names_out()
