@@ -110,8 +110,10 @@ def add_context(
                 ok &= groups[PARAGRAPH].shift(k) == ordered[PARAGRAPH]
             sides[side].append(text.where(ok, ""))
     for side, parts in sides.items():
-        joined = pd.concat(parts, axis=1).apply(lambda row: " ".join(t for t in row if t), axis=1) if parts \
-            else pd.Series("", index=ordered.index)
+        if len(parts) == 1:
+            joined = parts[0]
+        else:
+            joined = pd.concat(parts, axis=1).apply(lambda row: " ".join(t for t in row if t), axis=1)
         frame[side] = joined.reindex(frame.index).fillna("").map(lambda t: _clip(t, max_chars))
     return frame
 
