@@ -191,9 +191,10 @@ def annotation_agreement(
                         "the completed ones)", field=by)
     twice = done[done.duplicated([ITEM_ID, by], keep=False)]
     if len(twice):
-        raise DataError(f"{by} {twice[by].iloc[0]!r} has {len(twice[twice[ITEM_ID] == twice[ITEM_ID].iloc[0]])} "
-                        f"completed annotations of item {twice[ITEM_ID].iloc[0]!r}; agreement needs one per coder "
-                        "and item (group by 'annotator' instead, or keep one)", field=by)
+        coder, item = twice[by].iloc[0], twice[ITEM_ID].iloc[0]
+        n = int(((twice[by] == coder) & (twice[ITEM_ID] == item)).sum())
+        raise DataError(f"{by} {coder!r} has {n} completed annotations of item {item!r}; agreement needs one per "
+                        "coder and item (group by 'annotator' instead, or keep one)", field=by)
     coders = sorted(done[by].unique(), key=str)
     rows: list[dict[str, Any]] = []
     for label in labels:
