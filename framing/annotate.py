@@ -51,6 +51,9 @@ source items; an annotation without an annotator (unless ``annotator=`` names on
 whole file); the same item annotated twice by the same annotator in one file; a duplicate
 task or annotation id.
 
+In a Label Studio export, a task that nobody annotated gives no row, and drafts and
+predictions are not annotations and are not read.
+
 doccano's export marks no annotation as done: every annotator's file lists every example,
 with ``label: []`` where the annotator chose nothing, and that is read as a reading with no
 label. Export with *Export only approved documents* so that each file holds only the
@@ -155,6 +158,10 @@ def _plain(value: Any) -> Any:
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return value
+
+
+# ---------------------------------------------------------------- choosing passages to read
+# (to come: active selection from an unlabelled pool, the stratified validation sample)
 
 
 # ---------------------------------------------------------------- export
@@ -305,7 +312,7 @@ def labelstudio_config(labels: Sequence[str] | None = None) -> str:
         f"  <View {grey}>\n"
         f'    <Text name="{BEFORE}" value="${BEFORE}" selectionEnabled="false"/>\n'
         "  </View>\n"
-        f'  <View style="padding: 0.5em 0; font-weight: bold">\n'
+        '  <View style="padding: 0.5em 0; font-weight: bold">\n'
         f'    <Text name="{TEXT}" value="${TEXT}" selectionEnabled="false"/>\n'
         "  </View>\n"
         f"  <View {grey}>\n"
@@ -889,5 +896,10 @@ def _gold_rows(
     for n in names:
         frame[n] = frame[n].astype("Int8")
     for c in (START, END):
-        frame[c] = pd.to_numeric(frame[c]).astype("Int64")
+        try:
+            frame[c] = pd.to_numeric(frame[c]).astype("Int64")
+        except (TypeError, ValueError):
+            bad = next(v for v in frame[c] if not _missing(v) and not str(v).strip().lstrip("-").isdigit())
+            raise DataError(f"{c} must be a character offset (a whole number), got {bad!r}", path=path,
+                            field=c) from None
     return frame

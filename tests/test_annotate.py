@@ -2,7 +2,6 @@
 and the CSV format, bad input, agreement between passes."""
 from __future__ import annotations
 
-import copy
 import json
 import zipfile
 from pathlib import Path
