@@ -16,7 +16,6 @@ __version__ = "0.1.0"
 # public name -> module of the package that defines it
 _EXPORTS: dict[str, str] = {
     "LABEL_NAMES": "columns",
-    "add_context": "annotate",
     "export_items": "annotate",
     "labelstudio_config": "annotate",
     "labelstudio_tasks": "annotate",

@@ -3,23 +3,24 @@
 Beside the data flow (see ``../shared/STYLE.md``): sentences to read go out as *items*,
 labels read against ``data/codebook.md`` come back as stand-off gold rows.
 
-Choosing passages to read (active selection, the stratified validation sample) belongs in
-this module too; it is not written yet.
+Which passages are read is chosen in :mod:`framing.sampling` (active selection, the
+stratified validation sample; :func:`framing.sampling.add_context` adds the neighbouring
+sentences); this module takes the chosen items to the annotation tools and back.
 
 Items
 -----
 An items table has one row per sentence to read: ``item_id`` (unique), ``text`` (the
 sentence), optionally ``before`` and ``after`` (the neighbouring sentences, shown as
-context; see :func:`add_context`), ``sha1`` (checked against the text, computed when
-absent) and any other columns, such as the stand-off position ``corpus, doc_id, start,
-end``. :func:`export_items` writes them for Label Studio (task JSON plus labeling config
+context), ``sha1`` (checked against the text, computed when absent) and any other
+columns, such as the stand-off position ``corpus, doc_id, start, end``. :func:`export_items` writes them for Label Studio (task JSON plus labeling config
 XML), doccano (JSONL for text classification) or as a CSV to fill in. Every format
 carries the item id and the SHA-1 of the sentence, so the labels can be joined back to
 the sentence and checked against it.
 
 Annotators never see a prediction, a score or a sampling stratum: :func:`export_items`
 refuses to export such columns (a label name, ``p_<label>``, ``evidence``, ``sampling``,
-``stratum``) as metadata. Keep them in the items table and join on ``item_id`` after
+and the sampler's ``stratum``, ``predicted``, ``inclusion_prob``, ``stratum_size``,
+``stratum_n``) as metadata. Keep them in the items table and join on ``item_id`` after
 import.
 
 Imported annotations
@@ -61,7 +62,6 @@ examples its annotator confirmed.
 """
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import math
@@ -90,7 +90,6 @@ from .columns import (
     LABELS,
     LEAD_TIME,
     NOTE,
-    PARAGRAPH,
     PROBA_PREFIX,
     SAMPLING,
     SHA1,
@@ -106,11 +105,11 @@ from .columns import (
     TEXT,
 )
 from .errors import DataError
+from .sampling import INCLUSION_PROB, PREDICTED, STRATUM, STRATUM_N, STRATUM_SIZE, text_sha1
 
 __all__ = [
     "ANNOTATION_COLUMNS",
     "FORMATS",
-    "add_context",
     "export_items",
     "labelstudio_config",
     "labelstudio_tasks",
@@ -133,14 +132,10 @@ LS_NOTE = NOTE
 _POSITION = (CORPUS, DOC_ID, START, END)
 _STATUSES = (STATUS_COMPLETED, STATUS_CANCELLED, STATUS_SKIPPED)
 # columns that would show annotators what the model or the sampler thinks
-_HIDDEN = (SAMPLING, "stratum", EVIDENCE)
+_HIDDEN = (SAMPLING, EVIDENCE, STRATUM, PREDICTED, INCLUSION_PROB, STRATUM_SIZE, STRATUM_N)
 # doccano names the file of a collaborative project "all", and (1.5/1.6) files unlabelled examples under "unknown"
 _DOCCANO_NO_USER = ("all", "unknown")
 _TRUE, _FALSE = ("1", "true", "yes"), ("0", "false", "no")
-
-
-def _sha1(text: str) -> str:
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
 def _missing(value: Any) -> bool:
@@ -160,64 +155,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-# ---------------------------------------------------------------- choosing passages to read
-# (to come: active selection from an unlabelled pool, the stratified validation sample)
-
-
 # ---------------------------------------------------------------- export
-
-
-def add_context(passages: pd.DataFrame, *, max_chars: int | None = 300) -> pd.DataFrame:
-    """Add the neighbouring sentences of each passage as ``before`` and ``after``.
-
-    Parameters
-    ----------
-    passages : pandas.DataFrame
-        Every passage of the documents, as :func:`framing.segment` returns them (at least
-        ``doc_id``, ``start`` and ``text``; ``corpus`` and ``paragraph`` are used when
-        present). Add the context before choosing the items to read, while each sentence's
-        neighbours are still in the table.
-    max_chars : int or None, default 300
-        Longer context is cut to this many characters, with an ellipsis on the side away
-        from the sentence. None keeps it whole.
-
-    Returns
-    -------
-    pandas.DataFrame
-        A copy with ``before`` and ``after``: the previous and next passage of the same
-        document, and of the same paragraph where there is a ``paragraph`` column; ``""``
-        at the edges.
-
-    Examples
-    --------
-    >>> import framing
-    >>> passages = framing.segment(framing.load_demo_corpus())
-    >>> items = framing.add_context(passages)
-    >>> items.loc[1, "before"] == passages.loc[0, "text"] or items.loc[1, "before"] == ""
-    True
-    """
-    missing = [c for c in (DOC_ID, START, TEXT) if c not in passages.columns]
-    if missing:
-        raise DataError(f"no column(s) {missing} to order passages by; segment the documents with framing.segment",
-                        path="<passages>", field=missing[0])
-    keys = [c for c in (CORPUS, DOC_ID) if c in passages.columns]
-    ordered = passages.sort_values([*keys, START], kind="stable")
-    groups = ordered.groupby(keys, sort=False, dropna=False)
-    before = groups[TEXT].shift(1)
-    after = groups[TEXT].shift(-1)
-    if PARAGRAPH in ordered.columns:
-        before = before.where(groups[PARAGRAPH].shift(1) == ordered[PARAGRAPH])
-        after = after.where(groups[PARAGRAPH].shift(-1) == ordered[PARAGRAPH])
-    out = passages.copy()
-    out[BEFORE] = before.fillna("").map(lambda t: _clip(t, max_chars, keep_end=True)).reindex(passages.index)
-    out[AFTER] = after.fillna("").map(lambda t: _clip(t, max_chars, keep_end=False)).reindex(passages.index)
-    return out
-
-
-def _clip(text: str, n: int | None, *, keep_end: bool) -> str:
-    if n is None or len(text) <= n:
-        return text
-    return "\u2026" + text[len(text) - n + 1:] if keep_end else text[: n - 1] + "\u2026"
 
 
 def _checked_items(items: pd.DataFrame, metadata: Sequence[str], labels: Sequence[str]) -> pd.DataFrame:
@@ -254,7 +192,7 @@ def _checked_items(items: pd.DataFrame, metadata: Sequence[str], labels: Sequenc
         text = rec[TEXT]
         if not isinstance(text, str):
             raise DataError(f"text must be a string, got {type(text).__name__}", path=where, row=i, field=TEXT)
-        digest = _sha1(text)
+        digest = text_sha1(text)
         given = rec.get(SHA1)
         if not _missing(given) and given != digest:
             raise DataError("the text no longer matches its SHA-1", path=where, row=i, field=SHA1)
@@ -376,7 +314,8 @@ def export_items(
     ----------
     items : pandas.DataFrame
         One row per sentence to read: ``item_id``, ``text``, optionally ``before``,
-        ``after``, ``sha1`` (see the module docstring and :func:`add_context`).
+        ``after``, ``sha1`` (see the module docstring and
+        :func:`framing.sampling.add_context`).
     directory : path-like
         Folder to write to (created if needed).
     format : {"labelstudio", "doccano", "csv"}
@@ -801,9 +740,9 @@ def _source_index(items: pd.DataFrame) -> dict[str, dict[str, Any]]:
             raise DataError(f"duplicate item_id {item_id!r}", path=where, row=i, field=ITEM_ID)
         text, digest = rec.get(TEXT), rec.get(SHA1)
         if isinstance(text, str):
-            if not _missing(digest) and digest != _sha1(text):
+            if not _missing(digest) and digest != text_sha1(text):
                 raise DataError("the text no longer matches its SHA-1", path=where, row=i, field=SHA1)
-            digest = _sha1(text)
+            digest = text_sha1(text)
         elif _missing(digest):
             raise DataError("neither a text nor a SHA-1", path=where, row=i, field=SHA1)
         index[item_id] = {SHA1: digest, TEXT: text if isinstance(text, str) else None,
@@ -844,10 +783,10 @@ def _gold_rows(
         text, digest = r[TEXT], r[SHA1]
         digest = None if _missing(digest) or digest == "" else str(digest)
         if isinstance(text, str):
-            if digest is not None and digest != _sha1(text):
+            if digest is not None and digest != text_sha1(text):
                 raise DataError(f"{where}: the text no longer matches its SHA-1 (item {item_id!r}): it was changed "
                                 "after export, or the SHA-1 belongs to another sentence", **at, field=fields[SHA1])
-            digest = _sha1(text)
+            digest = text_sha1(text)
         elif not _missing(text):
             raise DataError(f"{where}: text must be a string, got {type(text).__name__}", **at, field=fields[TEXT])
         else:

@@ -90,8 +90,9 @@ def test_doccano_and_csv_exports(items: pd.DataFrame, tmp_path: Path) -> None:
 
 
 def test_export_refuses_what_annotators_must_not_see(items: pd.DataFrame, tmp_path: Path) -> None:
-    marked = items.assign(sampling="search:x", p_hedged_attribution=0.9, hedged_attribution=1)
-    for column in ("sampling", "p_hedged_attribution", "hedged_attribution"):
+    marked = items.assign(sampling="search:x", p_hedged_attribution=0.9, hedged_attribution=1, stratum="TASS|none",
+                          inclusion_prob=0.1)
+    for column in ("sampling", "p_hedged_attribution", "hedged_attribution", "stratum", "inclusion_prob"):
         with pytest.raises(ValueError, match="prediction, a score or a sampling stratum"):
             framing.export_items(marked, tmp_path, format="csv", metadata=[column])
 
@@ -108,19 +109,6 @@ def test_export_bad_items(items: pd.DataFrame, tmp_path: Path) -> None:
     assert (exc.value.row, exc.value.field) == (3, "sha1")
     with pytest.raises(DataError, match="no 'item_id' column"):
         framing.export_items(items.drop(columns="item_id"), tmp_path, format="csv")
-
-
-def test_add_context_takes_neighbours_of_the_same_paragraph() -> None:
-    passages = pd.DataFrame({"doc_id": ["a", "a", "a", "b"], "paragraph": [0, 0, 1, 0], "start": [0, 10, 30, 0],
-                             "text": ["One.", "Two.", "Three.", "Other."]})
-    shuffled = passages.iloc[[2, 0, 3, 1]]
-    out = framing.add_context(shuffled)
-    assert out.index.tolist() == shuffled.index.tolist()
-    assert out.sort_index()["before"].tolist() == ["", "One.", "", ""]
-    assert out.sort_index()["after"].tolist() == ["Two.", "", "", ""]
-    long = framing.add_context(pd.DataFrame({"doc_id": "a", "start": [0, 1], "text": ["x" * 50, "y" * 50]}),
-                               max_chars=10)
-    assert long["before"].iloc[1] == "\u2026" + "x" * 9 and long["after"].iloc[0] == "y" * 9 + "\u2026"
 
 
 # ---------------------------------------------------------------- round trips
