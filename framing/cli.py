@@ -419,7 +419,8 @@ def build_parser() -> argparse.ArgumentParser:
     ann = sub.add_parser("annotate", help="export sentences to Label Studio, doccano or CSV; read the labels back")
     ann.set_defaults(func=lambda args: _usage(ann))
     ann_sub = ann.add_subparsers(dest="annotate_command", metavar="SUBCOMMAND")
-    exp = ann_sub.add_parser("export", help="write annotation items as Label Studio tasks + config, doccano JSONL or CSV")
+    exp = ann_sub.add_parser("export", help="write annotation items as Label Studio tasks + config, doccano JSONL "
+                                            "or CSV")
     exp.add_argument("input", help="the items: a .csv/.jsonl/.parquet table with item_id, text and optional before, "
                                    "after, sha1")
     exp.add_argument("-o", "--output", required=True, help="folder to write to")

@@ -262,8 +262,8 @@ _DELETE = object()
 
 
 @pytest.mark.parametrize(("keys", "value", "message", "row", "field"), [
-    ((1, "annotations", 0, "result", 0, "value", "choices"), ["propaganda"], "label 'propaganda' is not in the label set",
-     2, "annotations[0].result[0].value.choices"),
+    ((1, "annotations", 0, "result", 0, "value", "choices"), ["propaganda"],
+     "label 'propaganda' is not in the label set", 2, "annotations[0].result[0].value.choices"),
     ((2, "data", "text"), "The practice of forced confessions was reported.", "no longer matches its SHA-1", 3,
      "data.sha1"),
     ((0, "annotations", 1, "completed_by"), _DELETE, "no annotator", 1, "annotations[1].completed_by"),
