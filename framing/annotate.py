@@ -14,8 +14,9 @@ sentence), optionally ``before`` and ``after`` (the neighbouring sentences, show
 context), ``sha1`` (checked against the text, computed when absent) and any other
 columns, such as the stand-off position ``corpus, doc_id, start, end``.
 :func:`export_items` writes them for Label Studio (task JSON plus labeling config XML),
-doccano (JSONL for text classification) or as a CSV to fill in. Every format carries the item id and the SHA-1 of the sentence, so the labels can be joined back to
-the sentence and checked against it.
+doccano (JSONL for text classification) or as a CSV to fill in. Every format carries
+the item id and the SHA-1 of the sentence, so the labels can be joined back to the
+sentence and checked against it.
 
 Annotators never see a prediction, a score or a sampling stratum: :func:`export_items`
 refuses to export such columns (a label name, ``p_<label>``, ``evidence``, ``sampling``,
