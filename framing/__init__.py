@@ -16,6 +16,11 @@ __version__ = "0.1.0"
 # public name -> module of the package that defines it
 _EXPORTS: dict[str, str] = {
     "LABEL_NAMES": "columns",
+    "export_items": "annotate",
+    "labelstudio_config": "annotate",
+    "labelstudio_tasks": "annotate",
+    "read_annotations": "annotate",
+    "annotation_agreement": "agreement",
     "CueDetector": "cues",
     "cue_table": "cues",
     "detect_cues": "cues",

@@ -292,6 +292,48 @@ def cmd_report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _names(value: str | None) -> list[str] | None:
+    return [v.strip() for v in value.split(",") if v.strip()] if value else None
+
+
+def _read_items(path: str) -> pd.DataFrame:
+    from .columns import AFTER, BEFORE, ITEM_ID, SHA1
+    from .corpus import read_table
+
+    return read_table(path, strings=(ITEM_ID, SHA1, BEFORE, AFTER))
+
+
+def cmd_annotate_export(args: argparse.Namespace) -> int:
+    from .annotate import export_items
+
+    items = _read_items(args.input)
+    try:
+        paths = export_items(items, args.output, format=args.format, labels=_names(args.labels),
+                             metadata=_names(args.metadata) or (), name=args.name)
+    except DataError:
+        raise
+    except ValueError as exc:  # a refused metadata column or label name: the command line asked for it
+        print(f"framing: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"{len(items)} items -> {', '.join(str(p) for p in paths)}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_annotate_import(args: argparse.Namespace) -> int:
+    from .annotate import read_annotations
+    from .columns import ANNOTATOR, STATUS
+    from .pipeline import write_table
+
+    items = _read_items(args.items) if args.items else None
+    frame = read_annotations(args.input, format=args.format, annotator_pass=args.annotator_pass,
+                             labels=_names(args.labels), items=items, annotator=args.annotator)
+    write_table(frame, args.output)
+    counts = ", ".join(f"{n} {status}" for status, n in frame[STATUS].value_counts().items())
+    print(f"{len(frame)} annotations ({counts or 'none'}) by {frame[ANNOTATOR].nunique()} annotator(s) -> "
+          f"{args.output}", file=sys.stderr)
+    return EXIT_OK
+
+
 # ---------------------------------------------------------------- parser
 
 
@@ -373,6 +415,32 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("-o", "--output", required=True, help="report folder")
     rep.add_argument("--title", default="Framing report")
     rep.set_defaults(func=cmd_report)
+
+    ann = sub.add_parser("annotate", help="export sentences to Label Studio, doccano or CSV; read the labels back")
+    ann.set_defaults(func=lambda args: _usage(ann))
+    ann_sub = ann.add_subparsers(dest="annotate_command", metavar="SUBCOMMAND")
+    exp = ann_sub.add_parser("export", help="write annotation items as Label Studio tasks + config, doccano JSONL "
+                                            "or CSV")
+    exp.add_argument("input", help="the items: a .csv/.jsonl/.parquet table with item_id, text and optional before, "
+                                   "after, sha1")
+    exp.add_argument("-o", "--output", required=True, help="folder to write to")
+    exp.add_argument("--format", required=True, choices=("labelstudio", "doccano", "csv"))
+    exp.add_argument("--labels", help="comma-separated label names (default: the codebook's four)")
+    exp.add_argument("--metadata", help="comma-separated item columns to carry along (shown to annotators; never a "
+                                        "prediction, score or sampling stratum)")
+    exp.add_argument("--name", default="tasks", help="file name stem (default: tasks)")
+    exp.set_defaults(func=cmd_annotate_export)
+    imp = ann_sub.add_parser("import", help="read a Label Studio JSON export, doccano JSONL/zip or filled-in CSV "
+                                            "into gold rows (one per annotation)")
+    imp.add_argument("input", help="the exported annotations (.json Label Studio, .jsonl/.zip doccano, .csv)")
+    imp.add_argument("--format", choices=("labelstudio", "doccano", "csv"), help="default: by suffix")
+    imp.add_argument("--pass", dest="annotator_pass", required=True, help="name of this pass, e.g. pass1")
+    imp.add_argument("-o", "--output", required=True, help="output .csv, .jsonl or .parquet")
+    imp.add_argument("--items", help="the items file that was exported: checks each sentence's SHA-1 and carries "
+                                     "corpus, doc_id, start, end")
+    imp.add_argument("--annotator", help="the annotator of annotations that name none (else they are an error)")
+    imp.add_argument("--labels", help="comma-separated label names (default: the codebook's four)")
+    imp.set_defaults(func=cmd_annotate_import)
 
     demo = sub.add_parser("demo", help="label the bundled corpus and write a report")
     demo.add_argument("-o", "--output", default="reports/demo", help="report folder")

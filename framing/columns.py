@@ -48,3 +48,27 @@ LABEL_NAMES: tuple[str, ...] = (
     "forced_confession_noted",
     "speculative_motive",
 )
+
+# annotation items and the annotations read back from annotation tools (framing.annotate)
+ITEM_ID = "item_id"
+SHA1 = "sha1"
+BEFORE = "before"
+AFTER = "after"
+NOTE = "note"
+ANNOTATOR = "annotator"
+ANNOTATOR_PASS = "annotator_pass"
+STATUS = "status"
+SOURCE_FORMAT = "source_format"
+SOURCE_FILE = "source_file"
+SOURCE_TASK = "source_task"
+SOURCE_ANNOTATION = "source_annotation"
+CREATED_AT = "created_at"
+LEAD_TIME = "lead_time"
+
+#: The columns of an annotation item, in export order: the sentence with its context.
+ITEM_COLUMNS: tuple[str, ...] = (ITEM_ID, SHA1, BEFORE, TEXT, AFTER)
+
+#: Values of ``status`` in imported annotations (see :mod:`framing.annotate`).
+STATUS_COMPLETED = "completed"
+STATUS_CANCELLED = "cancelled"
+STATUS_SKIPPED = "skipped"

@@ -30,7 +30,7 @@ import json
 import math
 import os
 import warnings
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -338,6 +338,7 @@ def read_table(
     id_column: str | None = None,
     errors: Errors = "raise",
     split: str = "train",
+    strings: Sequence[str] = (),
 ) -> pd.DataFrame:
     """Read a table of passages or labelled rows *as is*: every column kept, one row per row.
 
@@ -366,6 +367,9 @@ def read_table(
         :class:`UserWarning` listing the repaired rows.
     split : str, default "train"
         Which split of a saved ``DatasetDict``.
+    strings : sequence of str, optional
+        More CSV columns to read as strings, as the text and id columns are (ids such as
+        ``007``, SHA-1 digests, free text); columns the file lacks are ignored.
 
     Returns
     -------
@@ -396,8 +400,7 @@ def read_table(
             raise DataError(f"unknown format {fmt!r}; supported: {', '.join(FORMATS)}", path=path)
         with _ReadFailure(path, fmt):
             if fmt == "csv":
-                strings = {c: str for c in (text_col, id_column or DOC_ID)}
-                frame = _csv_frame(path, errors, dtype=strings)
+                frame = _csv_frame(path, errors, dtype={c: str for c in (text_col, id_column or DOC_ID, *strings)})
                 if text_col in frame.columns:  # CSV has no None: an empty text field is an empty text
                     frame[text_col] = frame[text_col].fillna("")
             elif fmt == "parquet":

@@ -28,7 +28,7 @@ def corpus(tmp_path: Path) -> Path:
 def test_help_lists_subcommands() -> None:
     out = subprocess.run([sys.executable, "-m", "framing.cli", "--help"], capture_output=True, text=True)
     assert out.returncode == 0
-    for cmd in ("corpus", "segment", "label", "train", "evaluate", "report", "demo"):
+    for cmd in ("corpus", "segment", "label", "train", "evaluate", "report", "annotate", "demo"):
         assert cmd in out.stdout
 
 
@@ -254,3 +254,67 @@ def test_report_on_own_passages_and_own_labels(tmp_path: Path) -> None:
         assert set(rates["outlet"]) == {"(unknown)"}
         assert set(rates["label"]) == ({"weather"} if name == "own" else {
             "state_claim_uncritical", "hedged_attribution", "forced_confession_noted", "speculative_motive"})
+
+
+ANNOTATION = Path(__file__).resolve().parent / "fixtures" / "annotation"
+
+
+@pytest.mark.parametrize(("fmt", "files"), [("labelstudio", ["tasks.json", "tasks.xml"]), ("doccano", ["tasks.jsonl"]),
+                                            ("csv", ["tasks.csv"])])
+def test_annotate_export(tmp_path: Path, fmt: str, files: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out"
+    assert main(["annotate", "export", str(ANNOTATION / "items.jsonl"), "-o", str(out), "--format", fmt,
+                 "--metadata", "corpus,doc_id"]) == 0
+    assert sorted(p.name for p in out.iterdir()) == files
+    assert "5 items ->" in capsys.readouterr().err
+
+
+def test_annotate_import_each_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import zipfile
+
+    items = str(ANNOTATION / "items.jsonl")
+    doccano = tmp_path / "doccano.zip"
+    with zipfile.ZipFile(doccano, "w") as zf:
+        for f in (ANNOTATION / "doccano").iterdir():
+            zf.write(f, f.name)
+    for source, rows in ((ANNOTATION / "labelstudio_export.json", 9), (doccano, 8), (ANNOTATION / "filled.csv", 5)):
+        out = tmp_path / f"{source.stem}.csv"
+        assert main(["annotate", "import", str(source), "--pass", "pass1", "--items", items, "-o", str(out)]) == 0
+        gold = pd.read_csv(out, dtype={"item_id": str})
+        assert len(gold) == rows and gold["annotator_pass"].eq("pass1").all()
+        assert {"corpus", "doc_id", "start", "end", "sha1", "labels", "annotator", "status"} <= set(gold.columns)
+    err = capsys.readouterr().err
+    assert "9 annotations (8 completed, 1 cancelled) by 2 annotator(s)" in err
+    assert "5 annotations (4 completed, 1 skipped) by 1 annotator(s)" in err
+
+
+def test_annotate_bad_input_exits_3_naming_file_row_and_field(tmp_path: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    sheet = pd.read_csv(ANNOTATION / "filled.csv", dtype=str, keep_default_na=False)
+    sheet.loc[1, "hedged_attribution"] = "maybe"
+    bad = tmp_path / "filled.csv"
+    sheet.to_csv(bad, index=False)
+    assert main(["annotate", "import", str(bad), "--pass", "p", "-o", str(tmp_path / "o.csv")]) == EXIT_DATA
+    assert f"{bad}, row 2, field 'hedged_attribution'" in capsys.readouterr().err
+    assert not (tmp_path / "o.csv").exists()
+    export = json.loads((ANNOTATION / "labelstudio_export.json").read_text(encoding="utf-8"))
+    export[0]["annotations"][0]["result"][0]["value"]["choices"] = ["propaganda"]
+    bad = tmp_path / "export.json"
+    bad.write_text(json.dumps(export), encoding="utf-8")
+    assert main(["annotate", "import", str(bad), "--pass", "p", "-o", str(tmp_path / "o.csv")]) == EXIT_DATA
+    assert "label 'propaganda' is not in the label set" in capsys.readouterr().err
+    assert main(["annotate", "import", str(tmp_path / "none.json"), "--pass", "p", "-o", "o.csv"]) == EXIT_MISSING
+
+
+def test_annotate_export_refuses_hidden_columns_and_bad_items(tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    items = pd.read_json(ANNOTATION / "items.jsonl", lines=True, dtype=False).assign(sampling="random:x")
+    src = tmp_path / "items.csv"
+    items.to_csv(src, index=False)
+    assert main(["annotate", "export", str(src), "-o", str(tmp_path), "--format", "csv",
+                 "--metadata", "sampling"]) == EXIT_USAGE
+    assert "sampling stratum" in capsys.readouterr().err
+    pd.concat([items, items.iloc[[0]]]).to_csv(src, index=False)
+    assert main(["annotate", "export", str(src), "-o", str(tmp_path), "--format", "csv"]) == EXIT_DATA
+    assert "duplicate item_id 't001'" in capsys.readouterr().err
+    assert main(["annotate"]) == EXIT_USAGE

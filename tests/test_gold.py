@@ -4,11 +4,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
 import framing
-from framing.agreement import alpha_per_label, krippendorff_alpha
+from framing.agreement import _reference_alpha, alpha_per_label, krippendorff_alpha
 from framing.errors import DataError, MissingDataError
 from framing.gold import GOLD_PATH
 
@@ -21,10 +22,27 @@ def test_krippendorff_published_examples() -> None:
     n = None
     data = [[1, 2, 3, 3, 2, 1, 4, 1, 2, n, n, n], [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, n, 3],
             [n, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, n], [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, n]]
-    assert round(krippendorff_alpha(data), 3) == 0.743
-    assert round(krippendorff_alpha([[0, 1, 0, 0, 0, 0, 0, 0, 1, 0], [1, 1, 1, 0, 0, 1, 0, 0, 0, 0]]), 3) == 0.095
+    binary = [[0, 1, 0, 0, 0, 0, 0, 0, 1, 0], [1, 1, 1, 0, 0, 1, 0, 0, 0, 0]]
+    for alpha in (krippendorff_alpha, _reference_alpha):  # the krippendorff package and the hand-written one
+        assert round(alpha(data), 3) == 0.743
+        assert round(alpha(binary), 3) == 0.095
     same = pd.DataFrame({"x": [1, 0, 1]})
     assert alpha_per_label(same, same, ["x"])["alpha"].iloc[0] == 1.0
+
+
+def test_krippendorff_package_matches_the_hand_written_alpha() -> None:
+    rng = np.random.default_rng(0)
+    for _ in range(300):
+        coders, units, values = rng.integers(2, 6), rng.integers(2, 40), rng.integers(2, 5)
+        data = rng.integers(0, values, size=(coders, units)).astype(object)
+        data[rng.random((coders, units)) < 0.35] = None  # missing values
+        expected = _reference_alpha(data)
+        got = krippendorff_alpha(data)
+        assert got == pytest.approx(expected, abs=1e-9) or (np.isnan(got) and np.isnan(expected))
+    names = [["a", "b", None, "a"], ["a", "b", "b", None]]  # any hashable values, as before
+    assert krippendorff_alpha(names) == pytest.approx(_reference_alpha(names)) == 1.0
+    for degenerate in ([[1, 1], [1, 1]], [[1, None], [None, 1]], [[0, 1], [None, None]]):
+        assert np.isnan(krippendorff_alpha(degenerate)) and np.isnan(_reference_alpha(degenerate))
 
 
 def test_f1_between_passes_is_symmetric_and_counts_shared_positives() -> None:
