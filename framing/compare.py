@@ -85,8 +85,8 @@ def _require(labelled: pd.DataFrame, columns: Sequence[str], what: str) -> None:
 
 
 def _doc_key(frame: pd.DataFrame) -> pd.Series:
-    if DOC_ID not in frame.columns:
-        raise DataError("labelled passages need a 'doc_id' column (documents are the resampled unit)", field=DOC_ID)
+    if DOC_ID not in frame.columns:  # _prepare notes it: every passage is then its own document
+        return pd.Series([f"\x1e{i}" for i in range(len(frame))], index=frame.index, dtype=object)
     ids = frame[DOC_ID]
     # a passage without a document id is its own document (its own resampling unit)
     key = pd.Series([f"\x1e{i}" if pd.isna(v) else str(v) for i, v in enumerate(ids.tolist())], index=frame.index,
@@ -443,6 +443,9 @@ def _prepare(labelled: pd.DataFrame, by: Sequence[str], labels: Sequence[str] | 
         notes.append(f"wire copy left out: {n_docs} documents ({int(copy.sum())} passages) that copy an earlier "
                      "document (duplicate_of)")
         frame = frame[~copy].reset_index(drop=True)
+    if DOC_ID not in frame.columns:
+        notes.append("no 'doc_id' column: every passage is treated as its own document, so the intervals assume "
+                     "passages are independent (they are too narrow if passages share documents)")
     for col in by:
         n_missing = int(frame[col].isna().sum())
         if n_missing:

@@ -36,7 +36,8 @@ def test_table_writer_rejects_unknown_suffix(tmp_path) -> None:
 def test_label_rates() -> None:
     df = pd.DataFrame({"outlet": ["A", "A", None], "x": [1, 0, 1]})
     rates = label_rates(df, labels=["x"])
-    assert rates.set_index("outlet")["rate"].to_dict() == {"(unknown)": 1.0, "A": 0.5}
+    assert rates.set_index("outlet")["rate"].to_dict() == {"(missing)": 1.0, "A": 0.5}
+    assert any("no 'doc_id' column" in n for n in rates.attrs["notes"])
 
 
 def test_prf_and_macro() -> None:
