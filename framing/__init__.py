@@ -38,6 +38,15 @@ _EXPORTS: dict[str, str] = {
     "load_corpus": "corpus",
     "load_demo_corpus": "corpus",
     "read_corpus": "corpus",
+    "align_events": "events",
+    "label_rates": "compare",
+    "paired_differences": "compare",
+    "event_rates": "compare",
+    "compare_outlets": "compare",
+    "error_rates": "compare",
+    "write_report": "report",
+    "sample_for_validation": "sampling",
+    "select_for_annotation": "sampling",
 }
 
 __all__ = [*_EXPORTS, "paragraph_spans", "segment", "sentence_spans"]

@@ -52,6 +52,7 @@ __all__ = [
     "rogan_gladen",
     "Comparison",
     "ErrorRates",
+    "pretrained_error_rates",
 ]
 
 MISSING_GROUP = "(missing)"
@@ -301,6 +302,20 @@ class ErrorRates:
     draws: np.ndarray  # (n_boot, n_labels, 2): sensitivity, specificity
     source: str = "gold test split"
 
+    def to_dict(self, n_draws: int = 200) -> dict[str, Any]:
+        """JSON-able form (the first ``n_draws`` bootstrap draws, rounded), e.g. for a model card."""
+        return {"labels": self.labels, "source": self.source,
+                "sensitivity": np.round(self.sensitivity, 4).tolist(),
+                "specificity": np.round(self.specificity, 4).tolist(),
+                "draws": np.round(self.draws[:n_draws], 4).tolist()}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ErrorRates:
+        """The inverse of :meth:`to_dict`."""
+        return cls(list(data["labels"]), np.asarray(data["sensitivity"], dtype=float),
+                   np.asarray(data["specificity"], dtype=float), np.asarray(data["draws"], dtype=float),
+                   data.get("source", "gold test split"))
+
     def table(self) -> pd.DataFrame:
         """Tidy: ``label, sensitivity, specificity`` and their 95 % intervals."""
         lo, hi = _percentile(self.draws, 0.95)
@@ -366,6 +381,20 @@ def error_rates(
     return ErrorRates(list(labels), point[:, 0], point[:, 1], draws, source)
 
 
+def pretrained_error_rates() -> ErrorRates | None:
+    """The shipped model's sensitivity and specificity on the gold test split, from its card
+    (``framing/data/framing_model.json``); None if the card has none."""
+    import json
+
+    from .model import PRETRAINED_PATH
+
+    card = PRETRAINED_PATH.with_suffix(".json")
+    if not card.exists():
+        return None
+    data = json.loads(card.read_text(encoding="utf-8")).get("error_rates")
+    return ErrorRates.from_dict(data) if data else None
+
+
 def rogan_gladen(rate: Any, sensitivity: Any, specificity: Any) -> np.ndarray:
     """Rogan-Gladen correction of an observed rate for known sensitivity and specificity.
 
@@ -406,6 +435,8 @@ def _rates_from_docs(docs: _Docs, labels: list[str], by: list[str], n_boot: int,
                 corr = T.sum(axis=0) / N
                 cboot = (W @ T) / (W @ n)[:, None]
             clo, chi = _percentile(cboot, ci)
+            # a rate lies in [0, 1]: the estimate and interval are truncated to it
+            corr, clo, chi = (np.clip(v, 0.0, 1.0) for v in (corr, clo, chi))
         if errors is not None:
             idx = [errors.labels.index(lab) for lab in labels]
             draw = errors.draws[rng.integers(0, len(errors.draws), n_boot)][:, idx]

@@ -173,23 +173,38 @@ def load_corpus(
     )
 
 
-def load_demo_corpus() -> pd.DataFrame:
-    """Load the bundled demo corpus: 2025 reporting on Russia-Azerbaijan relations.
+def load_demo_corpus(name: str = "seeds") -> pd.DataFrame:
+    """Load a bundled demo corpus.
+
+    Parameters
+    ----------
+    name : {"seeds", "allsides"}, default "seeds"
+        ``"seeds"``: 2025 reporting on Russia-Azerbaijan relations (six documents, with
+        hand-assigned events). ``"allsides"``: 58 articles by left, centre and right
+        outlets on eight shared events (``bias`` column; no event ids: align them with
+        :func:`framing.align_events`). See ``data/corpus/README.md``.
 
     Returns
     -------
     pandas.DataFrame
-        One row per document, with outlet, date, title and hand-assigned ``event_id``
-        (see ``data/corpus/README.md``).
+        One row per document (the ``allsides`` set also has ``bias`` and ``topic``).
 
     Examples
     --------
     >>> import framing
-    >>> docs = framing.load_demo_corpus()
-    >>> docs["corpus"].unique().tolist()
+    >>> framing.load_demo_corpus()["corpus"].unique().tolist()
     ['seeds']
+    >>> framing.load_demo_corpus("allsides")["bias"].value_counts().sort_index().to_dict()
+    {'center': 22, 'left': 17, 'right': 19}
     """
-    return read_corpus(_BUNDLED / "documents.jsonl", corpus="seeds")
+    if name == "seeds":
+        return read_corpus(_BUNDLED / "documents.jsonl", corpus="seeds")
+    if name == "allsides":
+        frame = read_corpus(_BUNDLED / "allsides_demo.jsonl", corpus="allsides")
+        for col in ("bias", "topic"):
+            frame[col] = frame[META].map(lambda m, col=col: m.get(col))
+        return frame
+    raise ValueError(f"unknown demo corpus {name!r}; use 'seeds' or 'allsides'")
 
 
 def read_corpus(

@@ -1,150 +1,557 @@
-"""A report folder from labelled passages: tables, a figure, and the evidence passages
-behind each outlet's label rates, as Markdown and a self-contained HTML page.
+"""One self-contained HTML report from labelled passages: the comparison tables with their
+intervals (naive and corrected) beside the model's measured error rates, the pairwise and
+per-event tables, the figures (embedded), and the documents with labelled passages and
+their evidence marked; filters for label, outlet and event work in the page.
+
+The statistics come from :func:`framing.compare.compare_outlets`; this module only lays
+them out. A labelled *file* is read twice in chunks of the columns needed (memory stays
+flat however large it is): once for the statistics, once for the documents shown.
 """
 from __future__ import annotations
 
+import base64
 import html
+import io
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
-from .columns import CUE_TYPE, DOC_ID, EVENT_ID, EVIDENCE, LABEL_NAMES, OUTLET, PASSAGE_ID, PROBA_PREFIX, TEXT
-from .compare import label_rates
-from .cues import cue_table
+from .columns import CORPUS, DATE, DOC_ID, END, EVENT_ID, EVIDENCE, LABEL_NAMES, OUTLET, PROBA_PREFIX, START, TEXT, TITLE
+from .compare import MISSING_GROUP, Comparison, ErrorRates, compare_outlets
+from .errors import DataError
 
-__all__ = ["write_report"]
+__all__ = ["write_report", "write_comparison", "read_labelled"]
+
+_STAT_COLUMNS = (CORPUS, DOC_ID, START, EVENT_ID, "duplicate_of")
 
 
-def _highlight(text: str, evidence: list[dict[str, Any]], label: str) -> str:
-    spans = sorted({(e["start"], e["end"]) for e in evidence if e.get("label") == label})
+# ----------------------------------------------------------------------------- reading
+
+
+def _iter_chunks(path: Path, columns: Sequence[str] | None, chunk_rows: int = 200_000) -> Iterator[pd.DataFrame]:
+    """A labelled table in chunks, only ``columns`` (all when None), ids and text as strings."""
+    name = path.name.lower()
+    strings = {c: str for c in (DOC_ID, CORPUS, OUTLET, EVENT_ID, TEXT, EVIDENCE, TITLE, DATE)}
+    if name.endswith(".parquet") or name.endswith(".pq"):
+        import pyarrow.parquet as pq
+
+        pf = pq.ParquetFile(path)
+        cols = None if columns is None else [c for c in columns if c in pf.schema_arrow.names]
+        for batch in pf.iter_batches(batch_size=chunk_rows, columns=cols):
+            yield batch.to_pandas()
+    elif ".csv" in name or ".tsv" in name:
+        sep = "\t" if ".tsv" in name else ","
+        head = pd.read_csv(path, sep=sep, nrows=0).columns
+        cols = None if columns is None else [c for c in columns if c in head]
+        dtype = {c: t for c, t in strings.items() if cols is None or c in cols}
+        yield from pd.read_csv(path, sep=sep, usecols=cols, dtype=dtype, keep_default_na=False,
+                               na_values=[""], chunksize=chunk_rows)
+    elif ".jsonl" in name or ".ndjson" in name or ".json" in name:
+        for chunk in pd.read_json(path, lines=True, chunksize=chunk_rows, dtype=False):
+            yield chunk if columns is None else chunk[[c for c in columns if c in chunk.columns]]
+    else:
+        raise DataError("a labelled table must be .csv, .jsonl or .parquet", path=path)
+
+
+def read_labelled(
+    source: pd.DataFrame | str | Path,
+    *,
+    columns: Sequence[str] | None = None,
+    labels: Sequence[str] | None = None,
+    doc_ids: set[str] | None = None,
+) -> pd.DataFrame:
+    """Read a labelled table (``framing label`` output), keeping only what is asked for.
+
+    Parameters
+    ----------
+    source : DataFrame or path
+        The table, or a ``.csv``/``.jsonl``/``.parquet`` file, read in chunks.
+    columns : sequence of str, optional
+        Columns to keep (those present); default all.
+    labels : sequence of str, optional
+        Label columns (checked to be 0/1); default: found from ``p_<label>`` columns.
+    doc_ids : set of str, optional
+        Keep only these documents.
+
+    Returns
+    -------
+    DataFrame
+    """
+    parts = []
+    if isinstance(source, pd.DataFrame):
+        chunks: Any = [source]
+    else:
+        path = Path(source)
+        if not path.exists():
+            from .errors import MissingDataError
+
+            raise MissingDataError(f"{path}: no such file")
+        chunks = _iter_chunks(path, columns)
+    for chunk in chunks:
+        if doc_ids is not None and DOC_ID in chunk.columns:
+            chunk = chunk[chunk[DOC_ID].astype(str).isin(doc_ids)]
+        if columns is not None:
+            chunk = chunk[[c for c in columns if c in chunk.columns]]
+        parts.append(chunk)
+    frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=list(columns or []))
+    return frame
+
+
+def labels_in(columns: Sequence[str]) -> list[str]:
+    """Label columns of a labelled table: those written with their ``p_<label>`` probability."""
+    cols = [str(c) for c in columns]
+    return [c[len(PROBA_PREFIX):] for c in cols if c.startswith(PROBA_PREFIX) and c[len(PROBA_PREFIX):] in cols]
+
+
+def _columns_of(source: pd.DataFrame | str | Path) -> list[str]:
+    if isinstance(source, pd.DataFrame):
+        return [str(c) for c in source.columns]
+    for chunk in _iter_chunks(Path(source), None, chunk_rows=5):
+        return [str(c) for c in chunk.columns]
+    return []
+
+
+# ----------------------------------------------------------------------------- comparison files
+
+
+def write_comparison(result: Comparison, out_dir: str | Path, *, by: str = OUTLET, figures: bool = True,
+                     top_n: int = 40, min_passages: int = 0) -> list[Path]:
+    """Write a comparison's tables (``rates.csv``, ``pairs.csv``, ``events.csv``,
+    ``gold_strata.csv``, ``error_rates.csv``, ``notes.txt``) and figures (PNG) to a folder.
+
+    Returns
+    -------
+    list of Path
+        The files written.
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    tables = {"rates": result.rates, "pairs": result.pairs, "events": result.events,
+              "gold_strata": result.gold_strata, "error_rates": result.error_rates}
+    for name, table in tables.items():
+        if table is not None and len(table.columns):
+            path = out / f"{name}.csv"
+            table.to_csv(path, index=False, float_format="%.6g")
+            written.append(path)
+    (out / "notes.txt").write_text("\n".join(result.notes) + ("\n" if result.notes else ""), encoding="utf-8")
+    written.append(out / "notes.txt")
+    if figures:
+        for name, png in _figures(result, by=by, top_n=top_n, min_passages=min_passages).items():
+            path = out / f"{name}.png"
+            path.write_bytes(png)
+            written.append(path)
+    return written
+
+
+def _png(ax: Any) -> bytes:
+    import matplotlib.pyplot as plt
+
+    buf = io.BytesIO()
+    ax.figure.savefig(buf, format="png", dpi=110)
+    plt.close(ax.figure)
+    return buf.getvalue()
+
+
+def _figures(result: Comparison, *, by: str, top_n: int, min_passages: int) -> dict[str, bytes]:
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    from .plots import plot_pair_differences, plot_paired_slopes, plot_rate_heatmap, plot_rate_intervals
+
+    figs: dict[str, bytes] = {}
+    rates = result.rates[result.rates[by].astype(str) != MISSING_GROUP]
+    if rates.empty:
+        return figs
+    labels = list(dict.fromkeys(rates["label"]))
+    figs["rates_heatmap"] = _png(plot_rate_heatmap(rates, group=by, top_n=top_n, min_passages=min_passages))
+    for lab in labels:
+        figs[f"rates_{lab}"] = _png(plot_rate_intervals(rates, label=lab, group=by, top_n=top_n,
+                                                        min_passages=min_passages))
+    pairs = result.pairs
+    if len(pairs) and pairs["n_events"].fillna(0).gt(0).any():
+        shown = pairs[pairs["n_events"] > 0]
+        if shown[["outlet_a", "outlet_b"]].drop_duplicates().shape[0] <= 15:
+            figs["pairs"] = _png(plot_pair_differences(shown))
+        best = shown.loc[shown["n_events"].idxmax()]
+        a, b = best["outlet_a"], best["outlet_b"]
+        for lab in labels:
+            row = shown[(shown["outlet_a"] == a) & (shown["outlet_b"] == b) & (shown["label"] == lab)]
+            if len(row) and len(result.events):
+                figs[f"slopes_{lab}"] = _png(plot_paired_slopes(result.events, outlet_a=a, outlet_b=b, label=lab,
+                                                                by=by, summary=row.iloc[0]))
+    return figs
+
+
+# ----------------------------------------------------------------------------- HTML
+
+
+def _pct(x: Any, digits: int = 1) -> str:
+    if x is None or (isinstance(x, float) and np.isnan(x)):
+        return "–"
+    return f"{100 * float(x):.{digits}f}"
+
+
+def _interval(lo: Any, hi: Any) -> str:
+    return f"[{_pct(lo)}, {_pct(hi)}]"
+
+
+def _esc(x: Any) -> str:
+    return html.escape("" if x is None or (isinstance(x, float) and np.isnan(x)) else str(x))
+
+
+def _label_name(lab: str) -> str:
+    return lab.replace("_", " ")
+
+
+def _rates_table(result: Comparison, by: str, labels: list[str]) -> str:
+    r = result.rates
+    corrected = "rate_corrected" in r.columns
+    rg = "rate_rogan_gladen" in r.columns
+    head = [f"<th>{_esc(by)}</th><th>docs</th><th>passages</th>"]
+    for lab in labels:
+        span = 1 + corrected + rg
+        head.append(f"<th class='lab lab-{lab}' colspan='{span}'>{_esc(_label_name(lab))}</th>")
+    sub = ["<th></th><th></th><th></th>"]
+    for lab in labels:
+        sub.append(f"<th class='lab lab-{lab}'>% [95% CI]</th>")
+        if corrected:
+            sub.append(f"<th class='lab lab-{lab} corr'>corrected</th>")
+        if rg:
+            sub.append(f"<th class='lab lab-{lab} rg'>Rogan–Gladen</th>")
+    rows = []
+    groups = r.drop_duplicates(by)[[by, "n_documents", "n_passages"]].sort_values("n_passages", ascending=False)
+    for g in groups.itertuples(index=False):
+        name = str(g[0])
+        missing = name == MISSING_GROUP
+        cells = [f"<td>{_esc(name)}{' <small>(no value given)</small>' if missing else ''}</td>",
+                 f"<td>{int(g[1]):,}</td><td>{int(g[2]):,}</td>"]
+        part = r[r[by].astype(str) == name].set_index("label")
+        for lab in labels:
+            x = part.loc[lab]
+            cells.append(f"<td class='lab lab-{lab}'>{_pct(x['rate'], 2)} <small>{_interval(x['ci_low'], x['ci_high'])}"
+                         f" ({int(x['n_labelled']):,})</small></td>")
+            if corrected:
+                cells.append(f"<td class='lab lab-{lab} corr'>{_pct(x['rate_corrected'], 2)} <small>"
+                             f"{_interval(x['corrected_ci_low'], x['corrected_ci_high'])} gold {int(x['n_gold'])}"
+                             "</small></td>")
+            if rg:
+                cells.append(f"<td class='lab lab-{lab} rg'>{_pct(x['rate_rogan_gladen'], 2)} <small>"
+                             f"{_interval(x['rogan_gladen_ci_low'], x['rogan_gladen_ci_high'])}</small></td>")
+        rows.append(f"<tr class='row' data-outlet='{_esc(name)}'>{''.join(cells)}</tr>")
+    return (f"<table class='stats'><thead><tr>{''.join(head)}</tr><tr class='sub'>{''.join(sub)}</tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table>")
+
+
+def _pairs_table(result: Comparison) -> str:
+    p = result.pairs
+    if p is None or not len(p) or "diff" not in p.columns:
+        return "<p>No paired comparison (no events covered by two outlets).</p>"
+    corrected = "diff_corrected" in p.columns
+    head = ("<tr><th>outlet a</th><th>outlet b</th><th>label</th><th>events</th><th>a − b (pp) [95% CI]</th>"
+            "<th>p</th><th>p adjusted</th><th>event FE check (pp)</th>"
+            + ("<th>corrected (pp)</th><th>corrected p adj.</th>" if corrected else "") + "</tr>")
+    rows = []
+    for r in p.itertuples(index=False):
+        if not r.n_events:
+            continue
+        d = r._asdict()
+        cells = (f"<td>{_esc(r.outlet_a)}</td><td>{_esc(r.outlet_b)}</td><td>{_esc(_label_name(r.label))}</td>"
+                 f"<td>{int(r.n_events)}</td><td>{r.diff:+.2f} <small>[{r.ci_low:+.2f}, {r.ci_high:+.2f}]</small></td>"
+                 f"<td>{r.p_value:.3g}</td><td class='{'sig' if r.p_adjusted < 0.05 else ''}'>{r.p_adjusted:.3g}</td>"
+                 f"<td>{d['fe_diff']:+.2f} <small>[{d['fe_ci_low']:+.2f}, {d['fe_ci_high']:+.2f}]</small></td>")
+        if corrected:
+            cells += (f"<td>{d['diff_corrected']:+.2f} <small>[{d['corrected_ci_low']:+.2f}, "
+                      f"{d['corrected_ci_high']:+.2f}]</small></td><td>{d['corrected_p_adjusted']:.3g}</td>")
+        rows.append(f"<tr class='row' data-outlet='{_esc(r.outlet_a)}|{_esc(r.outlet_b)}' data-label='{r.label}'>"
+                    f"{cells}</tr>")
+    return f"<table class='stats'><thead>{head}</thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+def _events_table(result: Comparison, by: str, event: str, labels: list[str], max_rows: int) -> str:
+    ev = result.events
+    if ev is None or not len(ev):
+        return "<p>No event ids: run <code>framing align</code> to add them.</p>"
+    covered = ev.groupby(event)[by].transform("nunique")
+    ev = ev.assign(_k=covered).sort_values(["_k", event, by], ascending=[False, True, True])
+    note = ""
+    if len(ev) > max_rows:
+        note = f"<p><small>{len(ev) - max_rows:,} more rows in <code>events.csv</code>.</small></p>"
+        ev = ev.head(max_rows)
+    head = (f"<tr><th>event</th><th>{_esc(by)}</th><th>docs</th><th>passages</th>"
+            + "".join(f"<th class='lab lab-{lab}'>{_esc(_label_name(lab))} %</th>" for lab in labels) + "</tr>")
+    rows = []
+    for r in ev.itertuples(index=False):
+        d = r._asdict()
+        e, o = str(d[event]), str(d[by])
+        rows.append(f"<tr class='row' data-event='{_esc(e)}' data-outlet='{_esc(o)}'><td>{_esc(e)}</td><td>{_esc(o)}</td>"
+                    f"<td>{d['n_documents']}</td><td>{d['n_passages']}</td>"
+                    + "".join(f"<td class='lab lab-{lab}'>{_pct(d[f'rate_{lab}'])}</td>" for lab in labels) + "</tr>")
+    return f"<table class='stats'><thead>{head}</thead><tbody>{''.join(rows)}</tbody></table>{note}"
+
+
+def _model_table(model_scores: pd.DataFrame | None, result: Comparison, labels: list[str]) -> str:
+    parts = []
+    if model_scores is not None and len(model_scores):
+        rows = "".join(
+            f"<tr><td>{_esc(_label_name(r.label))}</td><td>{r.precision:.2f}</td><td>{r.recall:.2f}</td>"
+            f"<td>{r.f1:.2f}</td><td>{_esc(getattr(r, 'source', ''))}</td></tr>"
+            for r in model_scores.itertuples() if r.label in labels)
+        parts.append("<table class='stats small'><thead><tr><th>label</th><th>precision</th><th>recall</th>"
+                     f"<th>F1</th><th>measured on</th></tr></thead><tbody>{rows}</tbody></table>")
+    if result.error_rates is not None:
+        er = result.error_rates
+        rows = "".join(f"<tr><td>{_esc(_label_name(r.label))}</td><td>{r.sensitivity:.2f} "
+                       f"<small>[{r.sensitivity_low:.2f}, {r.sensitivity_high:.2f}]</small></td>"
+                       f"<td>{r.specificity:.3f} <small>[{r.specificity_low:.3f}, {r.specificity_high:.3f}]</small></td>"
+                       f"<td>{_esc(r.source)}</td></tr>" for r in er.itertuples() if r.label in labels)
+        parts.append("<table class='stats small'><thead><tr><th>label</th><th>sensitivity</th><th>specificity</th>"
+                     f"<th>measured on</th></tr></thead><tbody>{rows}</tbody></table>")
+    return "".join(parts) or "<p>No measured error rates available.</p>"
+
+
+def _highlight(text: str, spans: list[dict[str, Any]]) -> str:
+    """Text with evidence spans (start/end relative to the passage) marked."""
+    spans = sorted({(int(e["start"]), int(e["end"]), str(e.get("cue_type", "")), str(e.get("label", "")))
+                    for e in spans if "start" in e and "end" in e})
     out, pos = [], 0
-    for s, e in spans:
-        if s < pos:
+    for s, e, cue, lab in spans:
+        if s < pos or e > len(text):
             continue
         out.append(html.escape(text[pos:s]))
-        out.append(f"<mark>{html.escape(text[s:e])}</mark>")
+        out.append(f"<b class='cue' title='{html.escape(cue)} → {html.escape(_label_name(lab))}'>"
+                   f"{html.escape(text[s:e])}</b>")
         pos = e
     out.append(html.escape(text[pos:]))
     return "".join(out)
 
 
+def _documents(docs: pd.DataFrame, labels: list[str], by: str, event: str) -> str:
+    if docs.empty:
+        return "<p>No documents to show.</p>"
+    order = [c for c in (event, by, DOC_ID) if c in docs.columns]
+    blocks = []
+    sort_cols = order + ([START] if START in docs.columns else [])
+    for doc_id, part in docs.sort_values(sort_cols, kind="stable").groupby(DOC_ID, sort=False):
+        first = part.iloc[0]
+        present = sorted({lab for lab in labels for v in [part[lab]] if v.astype(int).any()})
+        title = first.get(TITLE) if TITLE in part.columns else None
+        meta = " · ".join(_esc(x) for x in (first.get(by), first.get(DATE), f"event {first.get(event)}"
+                                             if event in part.columns else None) if x is not None and str(x) != "nan")
+        sents = []
+        for r in part.itertuples(index=False):
+            d = r._asdict()
+            on = [lab for lab in labels if int(d[lab])]
+            text = str(d[TEXT])
+            ev = []
+            if EVIDENCE in d and isinstance(d[EVIDENCE], str) and d[EVIDENCE].startswith("["):
+                ev = [e for e in json.loads(d[EVIDENCE]) if e.get("label") in on]
+            body = _highlight(text, ev) if on else html.escape(text)
+            if on:
+                tip = ", ".join(_label_name(lab) for lab in on)
+                sents.append(f"<span class='p on' data-labels='{' '.join(on)}' title='{html.escape(tip)}'>{body}</span>")
+            else:
+                sents.append(f"<span class='p'>{body}</span>")
+        blocks.append(
+            f"<article class='doc' data-outlet='{_esc(first.get(by))}' data-event='{_esc(first.get(event))}' "
+            f"data-labels='{' '.join(present)}'><h4>{_esc(title) or _esc(doc_id)}</h4><p class='meta'>{meta} · "
+            f"<code>{_esc(doc_id)}</code></p><p>{' '.join(sents)}</p></article>")
+    return "\n".join(blocks)
+
+
+_STYLE = """
+body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;max-width:75rem;margin:1.5rem auto;padding:0 1rem;
+line-height:1.45;color:#1f2937}
+h1{font-size:1.6rem}h2{margin-top:2rem;border-bottom:1px solid #e5e7eb}
+table.stats{border-collapse:collapse;font-size:.85rem;margin:.5rem 0 1rem;display:block;overflow-x:auto;max-width:100%}
+table.stats th,table.stats td{border:1px solid #e5e7eb;padding:.2rem .45rem;text-align:right;vertical-align:top;
+white-space:nowrap}
+table.stats th{background:#f9fafb;word-break:keep-all;overflow-wrap:normal}
+table.stats td:first-child,table.stats th:first-child{text-align:left;white-space:normal;min-width:10rem}
+table.stats small{color:#6b7280}td.sig{font-weight:600}
+th.corr,td.corr{background:#fff7ed}th.rg,td.rg{background:#f3f4f6}
+.filters{position:sticky;top:0;background:#fff;padding:.5rem 0;border-bottom:1px solid #e5e7eb;z-index:2;
+display:flex;gap:1rem;flex-wrap:wrap;align-items:center}
+.filters label{font-size:.9rem}.filters select{max-width:18rem}
+img{max-width:100%;height:auto;display:block;margin:.5rem 0}
+.figs{display:grid;grid-template-columns:repeat(auto-fit,minmax(28rem,1fr));gap:1rem}
+.doc{border-top:1px solid #e5e7eb;padding:.5rem 0}.doc h4{margin:.2rem 0}.meta{color:#6b7280;font-size:.85rem;margin:0}
+.p.on{background:#fde68a;border-radius:2px}.p.on.dim{background:transparent}b.cue{text-decoration:underline;
+text-decoration-color:#c2410c;text-decoration-thickness:2px;font-weight:600}
+.note{background:#f9fafb;border-left:3px solid #9ca3af;padding:.4rem .8rem;font-size:.9rem}
+.hidden{display:none}
+"""
+
+_SCRIPT = """
+function apply(){
+  const lab=document.getElementById('f-label').value, out=document.getElementById('f-outlet').value,
+        ev=document.getElementById('f-event').value;
+  document.querySelectorAll('.lab').forEach(c=>{c.classList.toggle('hidden', lab!=='' && !c.classList.contains('lab-'+lab));});
+  document.querySelectorAll('tr.row').forEach(r=>{
+    let ok=true;
+    if(out!=='' && r.dataset.outlet!==undefined) ok = ok && r.dataset.outlet.split('|').includes(out);
+    if(ev!=='' && r.dataset.event!==undefined) ok = ok && r.dataset.event===ev;
+    if(lab!=='' && r.dataset.label!==undefined) ok = ok && r.dataset.label===lab;
+    r.classList.toggle('hidden', !ok);});
+  let shown=0;
+  document.querySelectorAll('article.doc').forEach(d=>{
+    let ok=(out===''||d.dataset.outlet===out)&&(ev===''||d.dataset.event===ev)&&
+           (lab===''||d.dataset.labels.split(' ').includes(lab));
+    d.classList.toggle('hidden', !ok); if(ok) shown++;
+    d.querySelectorAll('.p.on').forEach(p=>{p.classList.toggle('dim', lab!=='' && !p.dataset.labels.split(' ').includes(lab));});});
+  document.getElementById('n-docs').textContent=shown;
+}
+document.querySelectorAll('.filters select').forEach(s=>s.addEventListener('change', apply));
+"""
+
+
+def _options(values: Sequence[str], all_label: str) -> str:
+    return f"<option value=''>{all_label}</option>" + "".join(
+        f"<option value='{_esc(v)}'>{_esc(v)}</option>" for v in values)
+
+
 def write_report(
-    labelled: pd.DataFrame,
+    labelled: pd.DataFrame | str | Path,
     out_dir: str | Path,
     *,
-    labels: Sequence[str] = LABEL_NAMES,
+    labels: Sequence[str] | None = None,
+    by: str = OUTLET,
+    event: str = EVENT_ID,
+    gold: pd.DataFrame | None = None,
+    on: Sequence[str] = (DOC_ID, START),
+    assume_srs: bool = False,
+    error_rates: ErrorRates | None = None,
+    model_scores: pd.DataFrame | None = None,
+    exclude_duplicates: bool = False,
     title: str = "Framing report",
-    examples: int = 3,
+    max_documents: int = 200,
+    max_event_rows: int = 2000,
+    top_n: int = 40,
+    min_passages: int = 0,
+    n_boot: int = 1000,
+    n_perm: int = 5000,
+    random_state: int = 0,
 ) -> Path:
-    """Write a report folder for labelled passages.
+    """Write the comparison tables, figures and a self-contained ``index.html`` for labelled passages.
 
     Parameters
     ----------
-    labelled : DataFrame
-        Output of :func:`framing.pipeline.label_documents` (passages with 0/1 label
-        columns, ``p_<label>`` probabilities and ``evidence``).
+    labelled : DataFrame or path
+        ``framing label`` output (passages with 0/1 label columns, ``p_<label>``, ``evidence``),
+        or its file (``.csv``, ``.jsonl``, ``.parquet``), read in chunks.
     out_dir : path-like
         Folder to write (created if needed).
-    labels : sequence of str
-        Label columns.
+    labels : sequence of str, optional
+        Label columns (default: those written with ``p_<label>``).
+    by : str, default "outlet"
+        Grouping column compared (outlet, or bias, country ...).
+    event : str, default "event_id"
+        Event column for the paired comparison.
+    gold, on, assume_srs, error_rates, exclude_duplicates
+        As for :func:`framing.compare.compare_outlets` (corrected estimates).
+    model_scores : DataFrame, optional
+        The model's precision/recall/F1 per label (``label, precision, recall, f1, source``),
+        shown beside the tables (the CLI passes the shipped model's test-split scores).
     title : str
         Report title.
-    examples : int, default 3
-        Evidence passages shown per outlet and label (highest probability first).
+    max_documents : int, default 200
+        Documents shown in full (those with the most labelled passages, spread over events).
+    max_event_rows : int, default 2000
+        Rows of the per-event table shown in the page (all are in ``events.csv``).
+    top_n, min_passages : int
+        Groups shown in the figures (see :mod:`framing.plots`).
+    n_boot, n_perm, random_state
+        Resampling settings.
 
     Returns
     -------
     pathlib.Path
-        The folder, holding ``index.html``, ``report.md``, ``passages.csv``,
-        ``label_rates.csv``, ``label_rates_by_event.csv``, ``cue_counts.csv``,
-        ``label_rates.png``.
+        The folder, holding ``index.html`` (self-contained: figures embedded), the tables as
+        CSV (``rates.csv``, ``pairs.csv``, ``events.csv`` ...), ``notes.txt`` and the figures.
+
+    Examples
+    --------
+    >>> import framing, tempfile
+    >>> from framing.pipeline import label_documents
+    >>> from framing.report import write_report
+    >>> out = write_report(label_documents(framing.load_demo_corpus()), tempfile.mkdtemp(), n_boot=50, n_perm=50)
+    >>> (out / "index.html").exists()
+    True
     """
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
-
-    from .plots import plot_label_rates
-
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    labels = list(labels)
-    frame = labelled.copy()
-    # a table of the user's own passages may lack the ids, outlet or event: fill, never drop
-    for column, default in ((OUTLET, None), (EVENT_ID, None), (DOC_ID, None), (EVIDENCE, "[]")):
-        if column not in frame.columns:
-            frame[column] = default
-    if PASSAGE_ID not in frame.columns:
-        frame[PASSAGE_ID] = [f"p{i}" for i in range(len(frame))]
-    frame[OUTLET] = frame[OUTLET].fillna("(unknown)").astype(str)
-    rates = label_rates(frame, labels=labels)
-    by_event = label_rates(frame, by=(EVENT_ID, OUTLET), labels=labels)
-    cues = cue_table(frame[[PASSAGE_ID, TEXT]])
-    cues = cues.merge(frame[[PASSAGE_ID, OUTLET]], on=PASSAGE_ID)
-    cue_counts = cues.groupby([OUTLET, CUE_TYPE]).size().rename("n").reset_index()
+    all_columns = _columns_of(labelled)
+    labels = list(labels) if labels is not None else labels_in(all_columns) or [
+        lab for lab in LABEL_NAMES if lab in all_columns]
+    if not labels:
+        raise DataError("not a labelled table (no label column with its p_<label> probability); run "
+                        "'framing label' first", path=None if isinstance(labelled, pd.DataFrame) else labelled)
+    stat_cols = list(dict.fromkeys([*_STAT_COLUMNS, by, *labels, *on]))
+    frame = read_labelled(labelled, columns=stat_cols)
+    for col, default in ((DOC_ID, None), (by, None)):
+        if col not in frame.columns:
+            frame[col] = default
+    result = compare_outlets(frame, by=by, event=event, labels=labels, gold=gold, on=on, assume_srs=assume_srs,
+                             error_rates=error_rates, exclude_duplicates=exclude_duplicates, n_boot=n_boot,
+                             n_perm=n_perm, random_state=random_state)
+    write_comparison(result, out, by=by, figures=False)
+    figs = _figures(result, by=by, top_n=top_n, min_passages=min_passages)
+    for name, png in figs.items():
+        (out / f"{name}.png").write_bytes(png)
 
-    frame.to_csv(out / "passages.csv", index=False)
-    rates.to_csv(out / "label_rates.csv", index=False, float_format="%.4f")
-    by_event.to_csv(out / "label_rates_by_event.csv", index=False, float_format="%.4f")
-    cue_counts.to_csv(out / "cue_counts.csv", index=False)
+    # documents shown: the most labelled ones, spread over events
+    counts = frame.assign(_n=frame[labels].astype(int).sum(axis=1)).groupby(DOC_ID, dropna=False).agg(
+        n=("_n", "sum"), ev=(event, "first") if event in frame.columns else ("_n", "size"))
+    counts = counts.sort_values("n", ascending=False, kind="stable")
+    if event in frame.columns:
+        counts["rank"] = counts.groupby("ev").cumcount()
+        counts = counts.sort_values(["rank", "n"], ascending=[True, False], kind="stable")
+    shown_ids = {str(i) for i in counts.head(max_documents).index if i is not None and str(i) != "nan"}
+    doc_cols = [c for c in (DOC_ID, by, event, DATE, TITLE, START, END, TEXT, EVIDENCE, *labels) if c in all_columns]
+    docs = read_labelled(labelled, columns=doc_cols, doc_ids=shown_ids) if shown_ids else pd.DataFrame(columns=doc_cols)
 
-    ax = plot_label_rates(rates)
-    ax.set_title(title)
-    ax.figure.tight_layout()
-    ax.figure.savefig(out / "label_rates.png", dpi=120)
-    plt.close(ax.figure)
-
-    outlets = sorted(frame[OUTLET].unique())
-    md = [f"# {title}", "", f"{len(frame)} passages from {frame['doc_id'].nunique()} documents, "
-          f"{len(outlets)} outlets.", "", "## Label rates by outlet", "",
-          "| outlet | passages | " + " | ".join(labels) + " |", "|---|---:|" + "---:|" * len(labels)]
-    for outlet in outlets:
-        part = rates[rates[OUTLET] == outlet].set_index("label")
-        n = int(part["n_passages"].iloc[0])
-        md.append(f"| {outlet} | {n} | " + " | ".join(
-            f"{part.loc[lab, 'rate']:.2f} ({int(part.loc[lab, 'n_labelled'])})" for lab in labels) + " |")
-    md += ["", "![label rates](label_rates.png)", "", "## Evidence passages", ""]
-    body = [f"<h1>{html.escape(title)}</h1>",
-            f"<p>{len(frame)} passages from {frame['doc_id'].nunique()} documents, {len(outlets)} outlets. "
-            "Labels come from the <code>framing</code> classifier; highlighted spans are the cue evidence "
-            "behind each predicted label.</p>",
-            "<h2>Label rates by outlet</h2><table><tr><th>outlet</th><th>passages</th>"
-            + "".join(f"<th>{html.escape(lab)}</th>" for lab in labels) + "</tr>"]
-    for outlet in outlets:
-        part = rates[rates[OUTLET] == outlet].set_index("label")
-        body.append(f"<tr><td>{html.escape(outlet)}</td><td>{int(part['n_passages'].iloc[0])}</td>" + "".join(
-            f"<td>{part.loc[lab, 'rate']:.2f} ({int(part.loc[lab, 'n_labelled'])})</td>" for lab in labels) + "</tr>")
-    body += ["</table>", '<img src="label_rates.png" alt="label rates by outlet">', "<h2>Evidence passages</h2>"]
-    for outlet in outlets:
-        md.append(f"### {outlet}")
-        body.append(f"<h3>{html.escape(outlet)}</h3>")
-        part = frame[frame[OUTLET] == outlet]
-        for lab in labels:
-            hits = part[part[lab] == 1].sort_values(f"{PROBA_PREFIX}{lab}", ascending=False).head(examples)
-            if hits.empty:
-                continue
-            md.append(f"**{lab}**")
-            md.append("")
-            body.append(f"<h4>{html.escape(lab)}</h4><ul>")
-            for r in hits.itertuples():
-                ev = json.loads(getattr(r, EVIDENCE)) if EVIDENCE in frame.columns else []
-                cues_txt = ", ".join(sorted({f"{e['cue_type']}: {e['match']}" for e in ev if e.get("label") == lab}))
-                p = getattr(r, f"{PROBA_PREFIX}{lab}")
-                md.append(f"- ({p:.2f}) {r.text}" + (f"  \n  _cues: {cues_txt}_" if cues_txt else ""))
-                body.append(f"<li><span class='p'>{p:.2f}</span> {_highlight(r.text, ev, lab)}"
-                            f"<br><small>{html.escape(r.passage_id)}</small></li>")
-            md.append("")
-            body.append("</ul>")
-    (out / "report.md").write_text("\n".join(md) + "\n", encoding="utf-8")
-    style = ("body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.45}"
-             "table{border-collapse:collapse;width:100%;table-layout:fixed;font-size:.9rem}"
-             "td,th{border:1px solid #ccc;padding:.25rem .5rem;text-align:right;overflow-wrap:anywhere}"
-             "td:first-child,th:first-child{text-align:left}mark{background:#ffe08a}img{max-width:100%}"
-             ".p{font-family:monospace;color:#555;margin-right:.4rem}li{margin-bottom:.5rem}")
-    page = (f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
-            f"<style>{style}</style></head><body>" + "\n".join(body) + "</body></html>\n")
+    n_docs = int(frame[DOC_ID].nunique())
+    groups = sorted(str(g) for g in result.rates[by].unique())
+    real_groups = [g for g in groups if g != MISSING_GROUP]
+    events = sorted(str(e) for e in frame[event].dropna().unique()) if event in frame.columns else []
+    img = "".join(f"<figure><img alt='{_esc(name)}' src='data:image/png;base64,{base64.b64encode(png).decode()}'>"
+                  f"</figure>" for name, png in figs.items() if not name.startswith("slopes_"))
+    slopes = "".join(f"<figure><img alt='{_esc(name)}' src='data:image/png;base64,{base64.b64encode(png).decode()}'>"
+                     f"</figure>" for name, png in figs.items() if name.startswith("slopes_"))
+    notes = "".join(f"<li>{_esc(n)}</li>" for n in result.notes)
+    missing_note = (f" Passages without a {by} form the group <code>{MISSING_GROUP}</code>, not counted as one."
+                    if MISSING_GROUP in groups else "")
+    body = [
+        f"<h1>{_esc(title)}</h1>",
+        f"<p>{len(frame):,} passages from {n_docs:,} documents, {len(real_groups)} {_esc(by)} values, "
+        f"{len(events):,} events.{missing_note} Labels come from the <code>framing</code> classifier; rates are "
+        "per cent of passages with document-cluster bootstrap 95 % intervals; differences are within events, "
+        "in percentage points, with event-cluster bootstrap intervals and sign-flip permutation p-values "
+        "(Holm-adjusted)." + (" Corrected estimates use the gold sample's readings (prediction-powered)."
+                              if gold is not None else "") + "</p>",
+        "<div class='filters'><label>label <select id='f-label'>" + _options(labels, "all labels") +
+        "</select></label><label>" + _esc(by) + " <select id='f-outlet'>" + _options(real_groups, f"all") +
+        "</select></label><label>event <select id='f-event'>" + _options(events, "all events") +
+        "</select></label><span><span id='n-docs'>" + str(len(shown_ids)) + "</span> documents shown</span></div>",
+        "<h2>Label rates</h2>", _rates_table(result, by, labels),
+        "<h3>The model's measured error rates</h3>", _model_table(model_scores, result, labels),
+        f"<div class='figs'>{img}</div>",
+        "<h2>Outlets on the same events</h2>", _pairs_table(result), f"<div class='figs'>{slopes}</div>",
+        "<h2>Per event</h2>", _events_table(result, by, event, labels, max_event_rows),
+    ]
+    if result.gold_strata is not None:
+        body += ["<h2>Gold sample</h2>", result.gold_strata.to_html(index=False, classes="stats", float_format="%.4g",
+                                                                   border=0)]
+    body += ["<h2>What was left out, and why</h2>", f"<ul class='note'>{notes or '<li>nothing</li>'}</ul>",
+             f"<h2>Documents</h2><p><small>The {len(shown_ids):,} documents with the most labelled passages "
+             f"(of {n_docs:,}), spread over events. Labelled passages are highlighted; underlined words are the cue "
+             "evidence behind a label (hover for its type).</small></p>", _documents(docs, labels, by, event)]
+    page = (f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{_esc(title)}</title>"
+            f"<meta name='viewport' content='width=device-width,initial-scale=1'><style>{_STYLE}</style></head>"
+            f"<body>{''.join(body)}<script>{_SCRIPT}</script></body></html>\n")
     (out / "index.html").write_text(page, encoding="utf-8")
     return out

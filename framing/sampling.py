@@ -322,6 +322,20 @@ def select_for_annotation(
     return out
 
 
+def _fill(alloc: dict[str, int], sizes: Mapping[str, int], remaining: int, allocation: str) -> None:
+    """Add ``remaining`` draws to ``alloc`` over the strata in ``sizes``, by weight, within capacity."""
+    while remaining > 0:
+        room = {h: sizes[h] - alloc[h] for h in sizes if sizes[h] > alloc[h]}
+        if not room:
+            return
+        w = {h: (float(sizes[h]) if allocation == "proportional" else np.sqrt(float(sizes[h]))
+                 if allocation == "sqrt" else 1.0) for h in room}
+        added = {h: min(q, room[h]) for h, q in _largest_remainder(remaining, w).items()}
+        for h, q in added.items():
+            alloc[h] += q
+        remaining -= sum(added.values())
+
+
 def predicted_stratum(labelled: pd.DataFrame, labels: Sequence[str] | None = None) -> pd.Series:
     """One predicted-label stratum per passage: its rarest predicted label, or ``"none"``.
 
@@ -379,10 +393,13 @@ def sample_for_validation(
         absent. Missing values form their own stratum, ``"(missing)"``.
     labels : sequence of str, optional
         Label columns for the ``predicted`` stratum (default: the codebook's labels present).
-    allocation : {"sqrt", "proportional", "equal"}, default "sqrt"
+    allocation : {"sqrt", "proportional", "equal", "balanced"}, default "sqrt"
         How ``n`` is shared between strata: in proportion to the square root of their
         sizes (a compromise that gives rare predicted labels more than their share),
-        to their sizes, or equally; never more than a stratum holds.
+        to their sizes, or equally; ``"balanced"`` gives every value of the first stratum
+        column (every outlet) the same total, shared by square root within it, so that
+        small outlets are estimated as precisely as large ones. Never more than a stratum
+        holds.
     min_per_stratum : int, default 2
         Every stratum gets at least this many (or all it holds), so that each stratum
         has a variance estimate.
@@ -411,8 +428,8 @@ def sample_for_validation(
     >>> len(s), bool(((s["stratum_n"] / s["stratum_size"]) == s["inclusion_prob"]).all())
     (40, True)
     """
-    if allocation not in ("sqrt", "proportional", "equal"):
-        raise ValueError(f"allocation must be 'sqrt', 'proportional' or 'equal', not {allocation!r}")
+    if allocation not in ("sqrt", "proportional", "equal", "balanced"):
+        raise ValueError(f"allocation must be 'sqrt', 'proportional', 'equal' or 'balanced', not {allocation!r}")
     frame = labelled.copy()
     strata = list(strata)
     if PREDICTED in strata and PREDICTED not in frame.columns:
@@ -436,15 +453,27 @@ def sample_for_validation(
     if n > len(frame):
         raise DataError(f"n={n} is larger than the {len(frame)} passages")
     alloc = dict(base)
-    remaining = n - sum(alloc.values())
-    while remaining > 0:
-        room = {h: int(sizes[h]) - alloc[h] for h in alloc if int(sizes[h]) > alloc[h]}
-        w = {h: (float(sizes[h]) if allocation == "proportional" else np.sqrt(float(sizes[h]))
-                 if allocation == "sqrt" else 1.0) for h in room}
-        share = _largest_remainder(remaining, w)
-        for h, q in share.items():
-            alloc[h] += min(q, room[h])
-        remaining = n - sum(alloc.values())
+    if allocation == "balanced":
+        # equal totals per value of the first stratum column, square root of sizes within it
+        first = frame.groupby(STRATUM)[strata[0]].first().astype(object).where(lambda v: v.notna(), "(missing)")
+        top = {h: str(first[h]) for h in sizes.index}
+        values = sorted(set(top.values()))
+        totals = _largest_remainder(n, {v: 1.0 for v in values})
+        for v in values:  # a value with fewer passages than its share passes the rest on
+            members = [h for h in sizes.index if top[h] == v]
+            totals[v] = min(totals[v], int(sum(int(sizes[h]) for h in members)))
+        spare = n - sum(totals.values())
+        while spare > 0:
+            room = {v: int(sum(int(sizes[h]) for h in sizes.index if top[h] == v)) - totals[v] for v in values}
+            room = {v: r for v, r in room.items() if r > 0}
+            for v, q in _largest_remainder(spare, {v: 1.0 for v in room}).items():
+                totals[v] += min(q, room[v])
+            spare = n - sum(totals.values())
+        for v in values:
+            members = [h for h in sizes.index if top[h] == v]
+            _fill(alloc, {h: int(sizes[h]) for h in members}, totals[v] - sum(alloc[h] for h in members), "sqrt")
+    else:
+        _fill(alloc, {h: int(N) for h, N in sizes.items()}, n - sum(alloc.values()), allocation)
     rng = np.random.default_rng(random_state)
     chosen: list[Any] = []
     for h in sizes.index:

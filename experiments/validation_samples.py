@@ -15,7 +15,7 @@ stratum n, inclusion probability, and the model file's SHA-256) and blind, shuff
 ``data/annotations/batches/validation_<name>_<k>.jsonl`` (id, before, sentence, after), plus
 ``..._dbl_<k>.jsonl`` for a blind second reading of a random share.
 
-Run: ``FRAMING_DATA=../shared/corpora python experiments/gold/validation_samples.py basil``
+Run: ``FRAMING_DATA=../shared/corpora python experiments/validation_samples.py basil``
 """
 from __future__ import annotations
 
@@ -28,34 +28,25 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-import framing
 from framing.model import PRETRAINED_PATH
-from framing.pipeline import label_documents
 from framing.sampling import add_context, sample_for_validation, text_sha1
+from experiment_data import documents, load_config, passages  # same folder (experiments/)
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 ANN = ROOT / "data" / "annotations"
 BATCHES = ANN / "batches"
 
-#: name -> corpus, sample size, strata, prefix of the item ids, and how to pick documents
+#: name -> the experiment config whose passages are the population, sample size, strata, id prefix
 SAMPLES: dict[str, dict[str, Any]] = {
-    "basil": {"corpus": "basil", "n": 500, "strata": ["outlet", "predicted"], "prefix": "vb"},
-    "allsides_stories": {"corpus": "allsides_stories", "n": 500, "strata": ["bias", "predicted"], "prefix": "va"},
-    "covid_origins": {"corpus": "covid_origins", "n": 600, "strata": ["outlet", "predicted"], "prefix": "vc"},
+    "basil": {"config": "e3_basil", "n": 500, "strata": ["outlet", "predicted"], "prefix": "vb"},
+    "allsides_stories": {"config": "e4_allsides_stories", "n": 500, "strata": ["bias", "predicted"], "prefix": "va"},
+    "covid_origins": {"config": "e5_covid_origins", "n": 600, "strata": ["outlet", "predicted"], "prefix": "vc",
+                      "allocation": "balanced"},
+    "allsides_demo": {"config": "demo_allsides", "n": 200, "strata": ["bias", "predicted"], "prefix": "vd",
+                      "allocation": "balanced"},
 }
 DOUBLE_SHARE = 0.15
 SEED = 20261204
-
-
-def experiment_documents(name: str) -> pd.DataFrame:
-    """The documents an experiment analyses (their passages are the sample's population)."""
-    spec = SAMPLES[name]
-    docs = framing.load_corpus(spec["corpus"])
-    if "bias" in spec["strata"]:
-        docs["bias"] = docs["meta"].map(lambda m: (m or {}).get("lean") or (m or {}).get("bias"))
-    if name == "covid_origins":
-        raise SystemExit("covid_origins: E5's document set comes from the event alignment; not defined yet")
-    return docs
 
 
 def sha256(path: Path) -> str:
@@ -73,13 +64,13 @@ def main() -> None:
     if out.exists() and not args.force:
         raise SystemExit(f"{out} exists; a drawn sample is fixed once it is read (use --force only before)")
 
-    docs = experiment_documents(args.name)
-    extra = [c for c in spec["strata"] if c not in ("predicted",) and c in docs.columns and c not in ("outlet",)]
-    labelled = label_documents(docs, evidence=False)
-    if extra:  # group columns of the documents that passages do not carry
-        labelled = labelled.merge(docs[["doc_id", *extra]], on="doc_id", how="left", validate="many_to_one")
+    config = load_config(spec["config"])
+    docs = documents(config)
+    labelled, info = passages(config, docs)
+    print(f"{args.name}: {info}")
     labelled = add_context(labelled)
-    sample = sample_for_validation(labelled, spec["n"], strata=spec["strata"], random_state=SEED)
+    sample = sample_for_validation(labelled, spec["n"], strata=spec["strata"], random_state=SEED,
+                                   allocation=spec.get("allocation", "sqrt"))
     rng = np.random.default_rng(SEED)
     sample = sample.iloc[rng.permutation(len(sample))].reset_index(drop=True)
     sample["item_id"] = [f"{spec['prefix']}{i:04d}" for i in range(len(sample))]
