@@ -20,9 +20,11 @@ from .corpus import data_home as _data_home
 from .corpus import iter_jsonl
 from .errors import DataError, MissingDataError
 
-__all__ = ["load_gold", "GOLD_PATH", "gold_label_matrix"]
+__all__ = ["load_gold", "load_validation", "GOLD_PATH", "VALIDATION_DIR", "gold_label_matrix"]
 
 GOLD_PATH = Path(__file__).parent / "data" / "annotations" / "gold.jsonl"
+VALIDATION_DIR = GOLD_PATH.parent / "validation"
+_BUNDLED_CORPORA = {"allsides_demo": Path(__file__).parent / "data" / "corpus" / "allsides_demo.jsonl"}
 
 
 def _sha1(text: str) -> str:
@@ -52,7 +54,7 @@ def load_gold(
     pandas.DataFrame
         One row per sentence: ``item_id, text, labels`` (list of label names), one 0/1
         column per label, ``corpus, doc_id, outlet, start, end, split, fold, sampling,
-        annotator_pass, note``.
+        annotator_pass, annotator, note``.
 
     Raises
     ------
@@ -130,13 +132,14 @@ def load_gold(
             "fold": rec.get("fold", rec[CORPUS]),
             SAMPLING: rec[SAMPLING],
             "annotator_pass": rec.get("annotator_pass"),
+            "annotator": rec.get("annotator"),
             "note": rec.get("note", ""),
         }
         for label in LABEL_NAMES:
             row[label] = int(label in rec[LABELS])
         rows.append(row)
     columns = ["item_id", TEXT, LABELS, *LABEL_NAMES, CORPUS, DOC_ID, OUTLET, START, END, SPLIT, "fold",
-               SAMPLING, "annotator_pass", "note"]
+               SAMPLING, "annotator_pass", "annotator", "note"]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -150,3 +153,112 @@ def write_gold(records: list[dict[str, Any]], path: str | os.PathLike[str]) -> N
     with open(path, "w", encoding="utf-8") as fh:
         for rec in records:
             fh.write(json.dumps(rec, ensure_ascii=False, sort_keys=True) + "\n")
+
+
+def load_validation(
+    name: str,
+    *,
+    data_home: str | os.PathLike[str] | None = None,
+    readings: str = "first",
+) -> pd.DataFrame:
+    """Load a gold validation sample: a stratified probability sample of an experiment's
+    passages, read against the codebook, with each passage's inclusion probability.
+
+    These samples correct an analysis for classifier error (:mod:`framing.compare`); they
+    are never training data. See ``data/annotations/README.md``.
+
+    Parameters
+    ----------
+    name : str
+        The sample (``basil``, ``allsides_stories``, ``covid_origins``, ``allsides_demo``:
+        the files in ``data/annotations/validation/``).
+    data_home : path-like, optional
+        Folder with the external corpora (the bundled ``allsides_demo`` needs none).
+    readings : {"first", "second"}, default "first"
+        Which reading's labels: every passage's first reading, or the blind second
+        reading of the passages read twice (for agreement).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per read passage: ``item_id, corpus, doc_id, start, end, text``, one 0/1
+        column per label, ``labels, stratum, stratum_size, stratum_n, inclusion_prob,
+        annotator, note``.
+
+    Raises
+    ------
+    MissingDataError
+        No such sample, or its corpus is not in the data home.
+    DataError
+        A passage's text no longer matches its SHA-1, an unknown label, or a reading of
+        an item that is not in the sample.
+
+    Examples
+    --------
+    >>> import framing
+    >>> from framing.gold import load_validation
+    >>> demo = load_validation("allsides_demo")
+    >>> bool((demo["inclusion_prob"] > 0).all())
+    True
+    """
+    path = VALIDATION_DIR / f"{name}.jsonl"
+    if not path.exists():
+        known = sorted(p.stem for p in VALIDATION_DIR.glob("*.jsonl"))
+        raise MissingDataError(f"no validation sample {name!r} ({path}); there are {known}")
+    items = list(iter_jsonl(path))
+    suffix = "pass1" if readings == "first" else "pass2"
+    pattern = f"validation_{name}_[0-9]*.{suffix}.jsonl" if readings == "first" else f"validation_{name}_dbl_*.pass2.jsonl"
+    answers: dict[str, dict[str, Any]] = {}
+    label_dir = GOLD_PATH.parent / "labels"
+    for f in sorted(label_dir.glob(pattern)):
+        for row, rec in enumerate(iter_jsonl(f), start=1):
+            bad = sorted(set(rec.get(LABELS, [])) - set(LABEL_NAMES))
+            if bad:
+                raise DataError(f"unknown label(s) {bad}", path=f, row=row, field=LABELS)
+            if rec["id"] in answers:
+                raise DataError(f"item {rec['id']!r} read twice", path=f, row=row, field="id")
+            answers[rec["id"]] = rec
+    known_ids = {r["item_id"] for r in items}
+    stray = sorted(set(answers) - known_ids)
+    if stray:
+        raise DataError(f"readings of items not in the sample, e.g. {stray[:3]}", path=label_dir, field="id")
+    bundled = _BUNDLED_CORPORA.get(name)
+    docs: dict[tuple[str, str], str] = {}
+    needed = {(r[CORPUS], r[DOC_ID]) for r in items if r["item_id"] in answers}
+    if bundled is not None:
+        for obj in iter_jsonl(bundled):
+            docs[(obj[CORPUS], str(obj[DOC_ID]))] = obj[TEXT]
+    else:
+        home = _data_home(data_home)
+        for corpus in sorted({c for c, _ in needed}):
+            file = home / f"{corpus}.jsonl.gz"
+            if not file.exists():
+                raise MissingDataError(f"the validation sample {name!r} needs the corpus {corpus!r}, but {file} does "
+                                       "not exist; set FRAMING_DATA to the folder of the corpora")
+            seen: dict[str, int] = {}
+            for obj in iter_jsonl(file):
+                doc_id = str(obj.get(DOC_ID))
+                k = seen.get(doc_id, 0) + 1
+                seen[doc_id] = k
+                key = doc_id if k == 1 else f"{doc_id}#{k}"
+                if (corpus, key) in needed:
+                    docs[(corpus, key)] = obj[TEXT]
+    rows = []
+    for row, rec in enumerate(items, start=1):
+        ans = answers.get(rec["item_id"])
+        if ans is None:
+            continue
+        text = docs[(rec[CORPUS], rec[DOC_ID])][rec[START]:rec[END]]
+        if _sha1(text) != rec["sha1"]:
+            raise DataError("checksum mismatch: the corpus no longer has the annotated text", path=path, row=row,
+                            field="sha1")
+        out = {"item_id": rec["item_id"], CORPUS: rec[CORPUS], DOC_ID: rec[DOC_ID], START: rec[START],
+               END: rec[END], TEXT: text, LABELS: list(ans[LABELS])}
+        for label in LABEL_NAMES:
+            out[label] = int(label in ans[LABELS])
+        out.update({k: rec[k] for k in ("stratum", "stratum_size", "stratum_n", "inclusion_prob")})
+        out.update(annotator=ans.get("annotator"), note=ans.get("note", ""))
+        rows.append(out)
+    columns = ["item_id", CORPUS, DOC_ID, START, END, TEXT, *LABEL_NAMES, LABELS, "stratum", "stratum_size",
+               "stratum_n", "inclusion_prob", "annotator", "note"]
+    return pd.DataFrame(rows, columns=columns)

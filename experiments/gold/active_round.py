@@ -106,6 +106,10 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=500)
     parser.add_argument("--corpora", default=",".join(CORPORA))
     parser.add_argument("--census", action="store_true", help="add every sentence that names a confession")
+    parser.add_argument("--weights", default=None,
+                        help="label weights of the uncertain and enrich draws, e.g. state_claim_uncritical=0.35,"
+                             "speculative_motive=0.5 (default: LABEL_WEIGHTS)")
+    parser.add_argument("--shares", default=None, help="random,uncertain,enrich shares, e.g. 0.15,0.30,0.55")
     args = parser.parse_args()
     out = ROUNDS / f"active_r{args.round}.jsonl"
     if out.exists():
@@ -138,16 +142,21 @@ def main() -> None:
                          index=pool.index)
     already = gold["text"].tolist() + pool.loc[is_drawn, "text"].tolist()
     seen = {normalise_text(t) for t in already}
-    census = pd.DataFrame()
+    census = pool.iloc[0:0].assign(stratum=pd.Series(dtype=object))
     if args.census:
         hit = pool["text"].str.contains(CONFESSION) & ~pool["text"].map(normalise_text).isin(seen)
         census = pool[hit].assign(_norm=lambda f: f["text"].map(normalise_text)).drop_duplicates("_norm")
         census = census.drop(columns="_norm").assign(stratum="census:confession")
         print(f"confession census: {len(census)} sentences")
+    weights = LABEL_WEIGHTS if args.weights is None else {
+        k: float(v) for k, v in (kv.split("=") for kv in args.weights.split(","))}
+    shares = SHARES if args.shares is None else dict(zip(("random", "uncertain", "enrich"),
+                                                          map(float, args.shares.split(","))))
+    print(f"shares {shares}, label weights {weights}")
     rest = pool.drop(index=census.index)[lambda f: ~is_drawn.loc[f.index]]
     chosen = select_for_annotation(rest, args.n - len(census), proba=P[rest.index.to_numpy()],
-                                   thresholds=dict(zip(LABELS, model.thresholds_)), shares=SHARES,
-                                   label_weights=LABEL_WEIGHTS, exclude_texts=already + census["text"].tolist(),
+                                   thresholds=dict(zip(LABELS, model.thresholds_)), shares=shares,
+                                   label_weights=weights, exclude_texts=already + census["text"].tolist(),
                                    random_state=SEED + args.round)
     items = pd.concat([census, chosen])
     for j, lab in enumerate(LABELS):

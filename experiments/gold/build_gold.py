@@ -4,7 +4,9 @@ Inputs (all in ``data/annotations/``): ``sample.jsonl`` (stand-off positions of 
 external sentences and how each was drawn), ``sample_r2.jsonl``, ``sample_r3.jsonl`` (later rounds), ``labels/*.pass1.jsonl`` (first pass, read
 against the codebook), ``labels/agreement.pass2.jsonl`` (blind second pass on 300
 random sentences), ``agreement/adjudication.jsonl`` (decisions on the disagreements),
-``labels/pass2_*.pass2.jsonl`` and ``labels/pass3_*.pass3.jsonl`` (blind second reading of
+``rounds/active_r<K>.jsonl`` with ``labels/active_r<K>_*.pass1.jsonl`` and
+``..._dbl_*.pass2.jsonl`` (active annotation rounds, a random tenth read twice; see
+``active_round.py``), ``labels/pass2_*.pass2.jsonl`` and ``labels/pass3_*.pass3.jsonl`` (blind second reading of
 every other dev and test sentence, and a blind third reading where the first two
 disagree: the label is the per-label majority of the three readings; see
 ``second_pass_batches.py``), and the hand-checked seed sentences
@@ -84,13 +86,55 @@ def dev_test_agreement(records: list[dict], pass1: dict[str, dict], second: dict
     return out
 
 
+def read_active_rounds(pass1: dict[str, dict]) -> dict:
+    """The active annotation rounds (``rounds/active_r<K>.jsonl``): their items, the blind
+    second readings of a random tenth (``labels/active_r<K>_dbl_<b>.pass2.jsonl``), and the
+    agreement of the two readings per round and label. A round must be fully read."""
+    items, second, agreement = [], {}, {}
+    for f in sorted(ANN.glob("rounds/active_r*.jsonl"), key=lambda p: int(p.stem.split("_r")[1])):
+        k = int(f.stem.split("_r")[1])
+        got = read_jsonl(f)
+        missing = [r["item_id"] for r in got if r["item_id"] not in pass1]
+        if missing:
+            raise SystemExit(f"round {k}: {len(missing)} sentences have no reading yet, e.g. {missing[:3]}")
+        for r in got:
+            if not pass1[r["item_id"]].get("annotator"):
+                raise SystemExit(f"round {k}, item {r['item_id']}: the reading names no annotator")
+        items += got
+        dbl: dict[str, dict] = {}
+        for g in sorted((ANN / "labels").glob(f"active_r{k}_dbl_*.pass2.jsonl")):
+            for n, rec in enumerate(read_jsonl(g), start=1):
+                bad = set(rec["labels"]) - set(LABEL_NAMES)
+                if bad:
+                    raise SystemExit(f"{g}, line {n}, field labels: unknown labels {sorted(bad)}")
+                if rec["id"] in dbl:
+                    raise SystemExit(f"{g}, line {n}, field id: {rec['id']} read twice in the second pass")
+                if rec.get("annotator") == pass1[rec["id"]].get("annotator"):
+                    raise SystemExit(f"{g}, line {n}: the second reading is by the first reader")
+                dbl[rec["id"]] = rec
+        second.update({i: r["labels"] for i, r in dbl.items()})
+        if dbl:
+            ids = sorted(dbl)
+            table = alpha_per_label(_frame(ids, {i: pass1[i]["labels"] for i in ids}),
+                                    _frame(ids, {i: dbl[i]["labels"] for i in ids}), LABEL_NAMES)
+            agreement[str(k)] = {
+                "n_units": len(ids), "n_items": len(got),
+                "n_disagreements": int(sum(sorted(dbl[i]["labels"]) != sorted(pass1[i]["labels"]) for i in ids)),
+                "alpha": {r.label: round(float(r.alpha), 4) for r in table.itertuples()},
+                "f1_first_vs_second": {r.label: round(float(r.f1), 4) for r in table.itertuples()},
+                "per_label": table.round(4).to_dict(orient="records"),
+            }
+    return {"items": items, "second": second, "agreement": agreement}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--salt", default="framing-gold-v1", help="salt of the split hash (fixed once)")
     args = parser.parse_args()
 
     pass1: dict[str, dict] = {}
-    for f in sorted((ANN / "labels").glob("*.pass1.jsonl")):
+    # validation-sample readings are never training data: they stay out of the gold set
+    for f in sorted(p for p in (ANN / "labels").glob("*.pass1.jsonl") if not p.name.startswith("validation_")):
         for rec in read_jsonl(f):
             if rec["id"] in pass1:
                 raise SystemExit(f"{f}: id {rec['id']} answered twice")
@@ -130,6 +174,8 @@ def main() -> None:
         readings = (pass1[i]["labels"], dev_test2[i], dev_test3[i])
         return [lab for lab in LABEL_NAMES if sum(lab in r for r in readings) >= 2]
 
+    rounds = read_active_rounds(pass1)
+
     records = []
     sample = read_jsonl(ANN / "sample.jsonl")
     for extra in sorted(ANN.glob("sample_r*.jsonl")):  # later annotation rounds
@@ -151,6 +197,18 @@ def main() -> None:
             "item_id": i, "corpus": s["corpus"], "doc_id": s["doc_id"], "start": s["start"], "end": s["end"],
             "sha1": s["sha1"], "text": None, "labels": sorted(labels, key=LABEL_NAMES.index),
             "sampling": s["sampling"], "annotator_pass": who, "note": pass1[i].get("note", ""),
+        })
+    for s in rounds["items"]:
+        i = s["item_id"]
+        labels, who = pass1[i]["labels"], "pass1"
+        if i in rounds["second"]:
+            same = sorted(rounds["second"][i]) == sorted(labels)
+            who = "pass1+pass2" if same else "pass1 (pass2 differs)"
+        records.append({
+            "item_id": i, "corpus": s["corpus"], "doc_id": s["doc_id"], "start": s["start"], "end": s["end"],
+            "sha1": s["sha1"], "text": None, "labels": sorted(labels, key=LABEL_NAMES.index),
+            "sampling": f"active:r{s['round']}:{s['stratum']}", "annotator_pass": who,
+            "annotator": pass1[i].get("annotator"), "note": pass1[i].get("note", ""),
         })
     seeds = read_jsonl(ROOT / "tests" / "fixtures" / "seed_sentences.jsonl")
     for k, s in enumerate(seeds):
@@ -186,9 +244,14 @@ def main() -> None:
                   key=lambda d: doc_hash(*d))
     rare_split = {d: ("train", "train", "train", "dev", "test")[i % 5] for i, d in enumerate(rare)}
 
+    # documents first read in an active round join train (they were drawn from train or new documents)
+    active_docs = {(s["corpus"], s["doc_id"]) for s in rounds["items"]}
+
     def split_of(corpus: str, doc_id: str) -> str:
         if (corpus, doc_id) in recorded:
             return recorded[(corpus, doc_id)]
+        if (corpus, doc_id) in active_docs:
+            return "train"
         if (corpus, doc_id) in rare_split:
             return rare_split[(corpus, doc_id)]
         h = doc_hash(corpus, doc_id)
@@ -213,6 +276,8 @@ def main() -> None:
     }
     if dev_test2:
         metrics["dev_test"] = dev_test_agreement(records, pass1, dev_test2, dev_test3)
+    if rounds["agreement"]:
+        metrics["active_rounds"] = rounds["agreement"]
     (out / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
 
     frame = pd.DataFrame(records)
