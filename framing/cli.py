@@ -264,30 +264,168 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    from .compare import pretrained_error_rates
     from .corpus import load_demo_corpus
+    from .events import align_events
+    from .gold import load_validation
     from .pipeline import label_documents
     from .report import write_report
 
-    docs = load_demo_corpus()
+    out = Path(args.output)
+    docs = align_events(load_demo_corpus("allsides"), recompute=True)
     labelled = label_documents(docs)
-    out = write_report(labelled, args.output, title="framing demo: 2025 reporting on Russia-Azerbaijan relations")
-    print(f"{len(docs)} documents, {len(labelled)} sentences labelled -> {out}/index.html", file=sys.stderr)
+    carried = [c for c in ("title", "bias", "duplicate_of") if c not in labelled.columns]
+    labelled = labelled.merge(docs[["doc_id", *carried]], on="doc_id", how="left")
+    gold = load_validation("allsides_demo")
+    write_report(labelled, out, by="bias", gold=gold, error_rates=pretrained_error_rates(),
+                 model_scores=_shipped_scores(), title="framing demo: left, centre and right outlets on eight shared "
+                 "events (bundled AllSides subset)")
+    seeds = load_demo_corpus()
+    write_report(label_documents(seeds), out / "seeds", title="framing demo: 2025 reporting on Russia-Azerbaijan "
+                 "relations (bundled seed texts)", model_scores=_shipped_scores())
+    n_events = labelled.groupby("event_id")["bias"].nunique().ge(2).sum()
+    print(f"{len(docs)} documents on {n_events} shared events, {len(labelled)} sentences labelled, compared by bias "
+          f"with a gold sample of {len(gold)} -> {out}/index.html (seed texts: {out}/seeds/index.html)",
+          file=sys.stderr)
+    return EXIT_OK
+
+
+def _shipped_scores() -> pd.DataFrame | None:
+    """The shipped model's precision, recall and F1 per label on the gold test split (from its card)."""
+    from .model import PRETRAINED_PATH
+
+    card = PRETRAINED_PATH.with_suffix(".json")
+    if not card.exists():
+        return None
+    scores = json.loads(card.read_text(encoding="utf-8")).get("test_scores")
+    if not scores:
+        return None
+    return pd.DataFrame([{"label": k, **v, "source": "gold test split"} for k, v in scores.items()])
+
+
+def _gold_sample(args: argparse.Namespace) -> pd.DataFrame | None:
+    """The --gold sample (read labels), joined to its --design (inclusion probabilities) if given."""
+    if not args.gold:
+        return None
+    from .columns import ITEM_ID
+
+    gold = _read_table(args.gold)
+    if "status" in gold.columns:  # framing annotate import output: completed readings only
+        gold = gold[gold["status"] == "completed"]
+    if args.design:
+        design = _read_table(args.design)
+        keep = [c for c in ("inclusion_prob", "stratum", "stratum_size", "stratum_n", "doc_id", "start")
+                if c in design.columns and c not in gold.columns]
+        if ITEM_ID not in gold.columns or ITEM_ID not in design.columns:
+            raise DataError(f"--gold and --design are joined on {ITEM_ID!r}, which one of them lacks",
+                            path=args.design, field=ITEM_ID)
+        gold = gold.merge(design[[ITEM_ID, *keep]], on=ITEM_ID, how="left", validate="many_to_one")
+    for col in ("doc_id",):
+        if col in gold.columns:
+            gold[col] = gold[col].astype(str)
+    return gold
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from .compare import compare_outlets, pretrained_error_rates
+    from .report import labels_in, read_labelled, write_comparison
+
+    columns = _columns_of_table(args.input)
+    labels = _names(args.labels) or labels_in(columns)
+    if not labels:
+        raise DataError("not a labelled table (no label column with its p_<label> probability); run 'framing "
+                        "label' first", path=args.input)
+    frame = read_labelled(args.input, columns=["corpus", "doc_id", "start", args.by, args.event, "duplicate_of",
+                                               *labels])
+    if args.by not in frame.columns:
+        raise DataError(f"no column {args.by!r} to compare by; the table has {columns}", path=args.input,
+                        field=args.by)
+    errors = None
+    if not args.no_rogan_gladen and set(labels) <= set(LABEL_NAMES):
+        errors = pretrained_error_rates()
+    pairs = [tuple(p.split(":", 1)) for p in args.pairs.split(",")] if args.pairs else None
+    result = compare_outlets(frame, by=args.by, event=args.event, labels=labels, pairs=pairs,
+                             gold=_gold_sample(args), assume_srs=args.assume_srs, error_rates=errors,
+                             exclude_duplicates=args.exclude_duplicates, adjust=args.adjust, n_boot=args.n_boot,
+                             n_perm=args.n_perm, random_state=args.random_state)
+    if errors is not None:
+        result.notes.append("the Rogan-Gladen columns use the shipped model's error rates: they apply only if the "
+                            "table was labelled by the shipped model (--no-rogan-gladen to leave them out)")
+    written = write_comparison(result, args.output, by=args.by, figures=not args.no_figures, top_n=args.top_n,
+                               min_passages=args.min_passages)
+    for note in result.notes:
+        print(f"note: {note}", file=sys.stderr)
+    print(f"{len(frame)} passages compared by {args.by} -> {len(written)} files in {args.output}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _columns_of_table(path: str) -> list[str]:
+    from .report import _columns_of
+
+    if not Path(path).exists():
+        raise MissingDataError(f"{path}: no such file")
+    return _columns_of(path)
+
+
+def cmd_align(args: argparse.Namespace) -> int:
+    from .events import align_events
+    from .pipeline import write_table
+
+    docs = _read(args)
+    out = align_events(docs, recompute=args.recompute, threshold=args.threshold, window_days=args.window_days,
+                       date_decay_days=args.date_decay_days, duplicate_threshold=args.duplicate_threshold)
+    write_table(out, args.output)
+    shared = out.groupby("event_id")["outlet"].nunique().ge(2).sum() if "outlet" in out.columns else 0
+    print(f"{len(out)} documents -> {out['event_id'].nunique()} events ({shared} covered by two or more outlets), "
+          f"{int(out['duplicate_of'].notna().sum())} marked as copies -> {args.output}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_sample(args: argparse.Namespace) -> int:
+    from .annotate import export_items
+    from .report import labels_in, read_labelled
+    from .sampling import add_context, sample_for_validation, text_sha1
+
+    labelled = read_labelled(args.input)
+    labels = _names(args.labels) or labels_in(labelled.columns)
+    sample = sample_for_validation(add_context(labelled), args.n, strata=_names(args.strata) or ["outlet", "predicted"],
+                                   labels=labels, allocation=args.allocation, random_state=args.random_state)
+    rng = __import__("numpy").random.default_rng(args.random_state)
+    sample = sample.iloc[rng.permutation(len(sample))].reset_index(drop=True)  # annotators see no order
+    sample["item_id"] = [f"v{i:05d}" for i in range(len(sample))]
+    sample["sha1"] = sample["text"].map(text_sha1)
+    out = Path(args.output)
+    out.mkdir(parents=True, exist_ok=True)
+    design = sample[["item_id", "corpus", "doc_id", "start", "end", "sha1", "stratum", "stratum_size", "stratum_n",
+                     "inclusion_prob"]] if "corpus" in sample.columns else sample[
+        ["item_id", "doc_id", "start", "end", "sha1", "stratum", "stratum_size", "stratum_n", "inclusion_prob"]]
+    design.to_csv(out / "design.csv", index=False)
+    items = sample[["item_id", "sha1", "before", "text", "after"]]
+    export_items(items, out, format="labelstudio", labels=labels)
+    export_items(items, out, format="csv", labels=labels)
+    print(f"{len(sample)} of {len(labelled)} passages drawn from {sample['stratum'].nunique()} strata -> "
+          f"{out}/tasks.json (Label Studio, with tasks.xml), {out}/tasks.csv (to fill in), {out}/design.csv "
+          "(inclusion probabilities: keep it from annotators; pass it to 'framing compare --design')",
+          file=sys.stderr)
     return EXIT_OK
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from .report import write_report
+    from .compare import pretrained_error_rates
+    from .report import labels_in, write_report
 
-    frame = _read_table(args.input)
-    # the labels are the columns that 'framing label' wrote with their probabilities
-    labels = [str(c)[len(PROBA_PREFIX):] for c in frame.columns
-              if str(c).startswith(PROBA_PREFIX) and str(c)[len(PROBA_PREFIX):] in frame.columns]
+    columns = _columns_of_table(args.input)
+    labels = _names(args.labels) or labels_in(columns)
     if not labels:
         raise DataError("not a labelled table (no label column with its p_<label> probability); run "
                         "'framing label' first", path=args.input)
-    for label in labels:
-        frame[label] = _binary_column(frame, label, args.input)
-    out = write_report(frame, args.output, title=args.title, labels=labels)
+    shipped = set(labels) <= set(LABEL_NAMES)
+    out = write_report(args.input, args.output, labels=labels, by=args.by, event=args.event,
+                       gold=_gold_sample(args), assume_srs=args.assume_srs,
+                       error_rates=pretrained_error_rates() if shipped and not args.no_rogan_gladen else None,
+                       model_scores=_shipped_scores() if shipped else None, title=args.title,
+                       exclude_duplicates=args.exclude_duplicates, max_documents=args.max_documents,
+                       top_n=args.top_n, min_passages=args.min_passages, n_boot=args.n_boot, n_perm=args.n_perm)
     print(f"report -> {out}/index.html", file=sys.stderr)
     return EXIT_OK
 
@@ -410,11 +548,65 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("-o", "--output", help="write the scores as JSON")
     ev.set_defaults(func=cmd_evaluate)
 
-    rep = sub.add_parser("report", help="write an HTML/Markdown report from a labelled table")
-    rep.add_argument("input", help="output of 'framing label' (any label set; outlet, event and ids optional)")
-    rep.add_argument("-o", "--output", required=True, help="report folder")
+    def comparison_args(p: argparse.ArgumentParser) -> None:
+        p.add_argument("input", help="output of 'framing label' (.csv, .jsonl or .parquet; read in chunks)")
+        p.add_argument("-o", "--output", required=True, help="folder to write")
+        p.add_argument("--by", default="outlet", help="column to compare by: outlet (default), or a document "
+                                                       "column such as bias, country, affiliation")
+        p.add_argument("--event", default="event_id", help="event column for the paired comparison "
+                                                            "(default: event_id; see 'framing align')")
+        p.add_argument("--labels", help="comma-separated label columns (default: those with p_<label>)")
+        p.add_argument("--gold", help="a gold sample of these passages, read against the codebook ('framing "
+                                      "annotate import' output, or a table with doc_id, start, 0/1 label columns "
+                                      "and inclusion_prob): adds corrected estimates")
+        p.add_argument("--design", help="the sample's design.csv from 'framing sample' (inclusion probabilities), "
+                                        "joined to --gold on item_id")
+        p.add_argument("--assume-srs", action="store_true", help="treat a gold sample without inclusion "
+                                                                 "probabilities as a simple random sample")
+        p.add_argument("--exclude-duplicates", action="store_true", help="leave out wire copy (duplicate_of)")
+        p.add_argument("--no-rogan-gladen", action="store_true",
+                       help="leave out the sensitivity analysis with the shipped model's test-split error rates")
+        p.add_argument("--top-n", type=_positive_int, default=40, help="groups shown in the figures (default 40)")
+        p.add_argument("--min-passages", type=int, default=0, help="leave groups with fewer passages out of figures")
+        p.add_argument("--n-boot", type=_positive_int, default=2000, help="bootstrap replicates (default 2000)")
+        p.add_argument("--n-perm", type=_positive_int, default=10000, help="sign flips (default 10000)")
+
+    cmp_ = sub.add_parser("compare", help="rates per outlet and within-event differences with CIs, naive and "
+                                          "corrected; tables and figures")
+    comparison_args(cmp_)
+    cmp_.add_argument("--pairs", help="outlet pairs as A:B,C:D (default: every pair)")
+    cmp_.add_argument("--adjust", choices=("holm", "bh"), default="holm", help="multiple-comparison adjustment")
+    cmp_.add_argument("--no-figures", action="store_true")
+    cmp_.add_argument("--random-state", type=int, default=0)
+    cmp_.set_defaults(func=cmd_compare)
+
+    rep = sub.add_parser("report", help="one self-contained HTML report (tables, figures, documents with evidence)")
+    comparison_args(rep)
     rep.add_argument("--title", default="Framing report")
+    rep.add_argument("--max-documents", type=_positive_int, default=200, help="documents shown in full")
     rep.set_defaults(func=cmd_report)
+
+    aln = sub.add_parser("align", help="give documents event ids (the same event across outlets); mark wire copy")
+    _read_args(aln)
+    aln.add_argument("-o", "--output", required=True, help="output .csv, .jsonl or .parquet (the documents, with "
+                                                            "event_id, event_source, duplicate_of)")
+    aln.add_argument("--recompute", action="store_true", help="recompute event ids the input already has")
+    aln.add_argument("--threshold", type=float, default=0.05, help="similarity below which groups stay apart")
+    aln.add_argument("--window-days", type=float, default=7.0)
+    aln.add_argument("--date-decay-days", type=float, default=1.0)
+    aln.add_argument("--duplicate-threshold", type=float, default=0.8)
+    aln.set_defaults(func=cmd_align)
+
+    smp = sub.add_parser("sample", help="draw a stratified gold sample of labelled passages for reading (Label "
+                                        "Studio tasks, a CSV, and the design with inclusion probabilities)")
+    smp.add_argument("input", help="output of 'framing label'")
+    smp.add_argument("-n", type=_positive_int, required=True, help="passages to draw")
+    smp.add_argument("-o", "--output", required=True, help="folder to write")
+    smp.add_argument("--strata", help="comma-separated stratum columns (default: outlet,predicted)")
+    smp.add_argument("--allocation", choices=("sqrt", "proportional", "equal", "balanced"), default="sqrt")
+    smp.add_argument("--labels", help="comma-separated label columns (default: those with p_<label>)")
+    smp.add_argument("--random-state", type=int, default=0)
+    smp.set_defaults(func=cmd_sample)
 
     ann = sub.add_parser("annotate", help="export sentences to Label Studio, doccano or CSV; read the labels back")
     ann.set_defaults(func=lambda args: _usage(ann))
@@ -442,7 +634,7 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--labels", help="comma-separated label names (default: the codebook's four)")
     imp.set_defaults(func=cmd_annotate_import)
 
-    demo = sub.add_parser("demo", help="label the bundled corpus and write a report")
+    demo = sub.add_parser("demo", help="align, label and compare the bundled same-event set; write the report")
     demo.add_argument("-o", "--output", default="reports/demo", help="report folder")
     demo.set_defaults(func=cmd_demo)
     return parser

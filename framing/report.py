@@ -4,7 +4,8 @@ per-event tables, the figures (embedded), and the documents with labelled passag
 their evidence marked; filters for label, outlet and event work in the page.
 
 The statistics come from :func:`framing.compare.compare_outlets`; this module only lays
-them out. A labelled *file* is read twice in chunks of the columns needed (memory stays
+them out. The filters can be set from the address too (``index.html#label=hedged_attribution&
+outlet=Fox%20News&event=e12``), so a filtered view can be linked. A labelled *file* is read twice in chunks of the columns needed (memory stays
 flat however large it is): once for the statistics, once for the documents shown.
 """
 from __future__ import annotations
@@ -101,6 +102,23 @@ def read_labelled(
     return frame
 
 
+def _read_stats(source: pd.DataFrame | str | Path, columns: list[str],
+                doc_columns: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The passage columns the statistics need, and the document columns (title, date) once
+    per document (not once per passage, which would cost memory on long documents)."""
+    wanted = [c for c in doc_columns if c not in columns]
+    chunks: Any = [source] if isinstance(source, pd.DataFrame) else _iter_chunks(Path(source), [*columns, *wanted])
+    parts, metas = [], []
+    for chunk in chunks:
+        have = [c for c in wanted if c in chunk.columns]
+        if have and DOC_ID in chunk.columns:
+            metas.append(chunk[[DOC_ID, *have]].drop_duplicates(DOC_ID))
+        parts.append(chunk[[c for c in columns if c in chunk.columns]])
+    frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
+    meta = pd.concat(metas, ignore_index=True).drop_duplicates(DOC_ID) if metas else pd.DataFrame(columns=[DOC_ID])
+    return frame, meta
+
+
 def labels_in(columns: Sequence[str]) -> list[str]:
     """Label columns of a labelled table: those written with their ``p_<label>`` probability."""
     cols = [str(c) for c in columns]
@@ -167,14 +185,17 @@ def _figures(result: Comparison, *, by: str, top_n: int, min_passages: int) -> d
     rates = result.rates[result.rates[by].astype(str) != MISSING_GROUP]
     if rates.empty:
         return figs
-    labels = list(dict.fromkeys(rates["label"]))
+    labels = [lab for lab in dict.fromkeys(rates["label"]) if rates.loc[rates["label"] == lab, "rate"].gt(0).any()
+              or ("rate_corrected" in rates.columns and rates.loc[rates["label"] == lab, "rate_corrected"].gt(0).any())]
+    if not labels:
+        return figs
     figs["rates_heatmap"] = _png(plot_rate_heatmap(rates, group=by, top_n=top_n, min_passages=min_passages))
     for lab in labels:
         figs[f"rates_{lab}"] = _png(plot_rate_intervals(rates, label=lab, group=by, top_n=top_n,
                                                         min_passages=min_passages))
     pairs = result.pairs
     if len(pairs) and pairs["n_events"].fillna(0).gt(0).any():
-        shown = pairs[pairs["n_events"] > 0]
+        shown = pairs[(pairs["n_events"] > 0) & pairs["label"].isin(labels)]
         if shown[["outlet_a", "outlet_b"]].drop_duplicates().shape[0] <= 15:
             figs["pairs"] = _png(plot_pair_differences(shown))
         best = shown.loc[shown["n_events"].idxmax()]
@@ -212,17 +233,8 @@ def _rates_table(result: Comparison, by: str, labels: list[str]) -> str:
     r = result.rates
     corrected = "rate_corrected" in r.columns
     rg = "rate_rogan_gladen" in r.columns
-    head = [f"<th>{_esc(by)}</th><th>docs</th><th>passages</th>"]
-    for lab in labels:
-        span = 1 + corrected + rg
-        head.append(f"<th class='lab lab-{lab}' colspan='{span}'>{_esc(_label_name(lab))}</th>")
-    sub = ["<th></th><th></th><th></th>"]
-    for lab in labels:
-        sub.append(f"<th class='lab lab-{lab}'>% [95% CI]</th>")
-        if corrected:
-            sub.append(f"<th class='lab lab-{lab} corr'>corrected</th>")
-        if rg:
-            sub.append(f"<th class='lab lab-{lab} rg'>Rogan–Gladen</th>")
+    head = f"<th>{_esc(by)}</th><th>docs</th><th>passages</th>" + "".join(
+        f"<th class='lab lab-{lab}'>{_esc(_label_name(lab))}</th>" for lab in labels)
     rows = []
     groups = r.drop_duplicates(by)[[by, "n_documents", "n_passages"]].sort_values("n_passages", ascending=False)
     for g in groups.itertuples(index=False):
@@ -233,17 +245,25 @@ def _rates_table(result: Comparison, by: str, labels: list[str]) -> str:
         part = r[r[by].astype(str) == name].set_index("label")
         for lab in labels:
             x = part.loc[lab]
-            cells.append(f"<td class='lab lab-{lab}'>{_pct(x['rate'], 2)} <small>{_interval(x['ci_low'], x['ci_high'])}"
-                         f" ({int(x['n_labelled']):,})</small></td>")
+            lines = [f"<span class='est naive'>{_pct(x['rate'], 2)} <small>{_interval(x['ci_low'], x['ci_high'])} "
+                     f"n={int(x['n_labelled']):,}</small></span>"]
             if corrected:
-                cells.append(f"<td class='lab lab-{lab} corr'>{_pct(x['rate_corrected'], 2)} <small>"
-                             f"{_interval(x['corrected_ci_low'], x['corrected_ci_high'])} gold {int(x['n_gold'])}"
-                             "</small></td>")
+                lines.append(f"<span class='est corr'>{_pct(x['rate_corrected'], 2)} <small>"
+                             f"{_interval(x['corrected_ci_low'], x['corrected_ci_high'])} gold={int(x['n_gold'])}"
+                             "</small></span>")
             if rg:
-                cells.append(f"<td class='lab lab-{lab} rg'>{_pct(x['rate_rogan_gladen'], 2)} <small>"
-                             f"{_interval(x['rogan_gladen_ci_low'], x['rogan_gladen_ci_high'])}</small></td>")
+                lines.append(f"<span class='est rg'>{_pct(x['rate_rogan_gladen'], 2)} <small>"
+                             f"{_interval(x['rogan_gladen_ci_low'], x['rogan_gladen_ci_high'])}</small></span>")
+            cells.append(f"<td class='lab lab-{lab}'>{'<br>'.join(lines)}</td>")
         rows.append(f"<tr class='row' data-outlet='{_esc(name)}'>{''.join(cells)}</tr>")
-    return (f"<table class='stats'><thead><tr>{''.join(head)}</tr><tr class='sub'>{''.join(sub)}</tr></thead>"
+    legend = ["<span class='est naive'>classifier's rate, % of passages [95 % CI], labelled passages</span>"]
+    if corrected:
+        legend.append("<span class='est corr'>corrected with the gold sample (prediction-powered) [95 % CI], gold "
+                      "passages read</span>")
+    if rg:
+        legend.append("<span class='est rg'>Rogan–Gladen sensitivity analysis: assumes the model's test-split error "
+                      "rates hold here</span>")
+    return (f"<p class='legend'>{' · '.join(legend)}</p><table class='stats'><thead><tr>{head}</tr></thead>"
             f"<tbody>{''.join(rows)}</tbody></table>")
 
 
@@ -272,7 +292,8 @@ def _pairs_table(result: Comparison) -> str:
     return f"<table class='stats'><thead>{head}</thead><tbody>{''.join(rows)}</tbody></table>"
 
 
-def _events_table(result: Comparison, by: str, event: str, labels: list[str], max_rows: int) -> str:
+def _events_table(result: Comparison, by: str, event: str, labels: list[str], max_rows: int,
+                  names: dict[str, str]) -> str:
     ev = result.events
     if ev is None or not len(ev):
         return "<p>No event ids: run <code>framing align</code> to add them.</p>"
@@ -288,7 +309,8 @@ def _events_table(result: Comparison, by: str, event: str, labels: list[str], ma
     for r in ev.itertuples(index=False):
         d = r._asdict()
         e, o = str(d[event]), str(d[by])
-        rows.append(f"<tr class='row' data-event='{_esc(e)}' data-outlet='{_esc(o)}'><td>{_esc(e)}</td><td>{_esc(o)}</td>"
+        label = f"{_esc(e)}<br><small>{_esc(names[e])}</small>" if e in names else _esc(e)
+        rows.append(f"<tr class='row' data-event='{_esc(e)}' data-outlet='{_esc(o)}'><td>{label}</td><td>{_esc(o)}</td>"
                     f"<td>{d['n_documents']}</td><td>{d['n_passages']}</td>"
                     + "".join(f"<td class='lab lab-{lab}'>{_pct(d[f'rate_{lab}'])}</td>" for lab in labels) + "</tr>")
     return f"<table class='stats'><thead>{head}</thead><tbody>{''.join(rows)}</tbody></table>{note}"
@@ -343,8 +365,12 @@ def _documents(docs: pd.DataFrame, labels: list[str], by: str, event: str) -> st
         meta = " · ".join(_esc(x) for x in (first.get(by), first.get(DATE), f"event {first.get(event)}"
                                              if event in part.columns else None) if x is not None and str(x) != "nan")
         sents = []
+        paragraph = None
         for r in part.itertuples(index=False):
             d = r._asdict()
+            if "paragraph" in d and paragraph is not None and d["paragraph"] != paragraph:
+                sents.append("</p><p>")
+            paragraph = d.get("paragraph")
             on = [lab for lab in labels if int(d[lab])]
             text = str(d[TEXT])
             ev = []
@@ -373,7 +399,8 @@ white-space:nowrap}
 table.stats th{background:#f9fafb;word-break:keep-all;overflow-wrap:normal}
 table.stats td:first-child,table.stats th:first-child{text-align:left;white-space:normal;min-width:10rem}
 table.stats small{color:#6b7280}td.sig{font-weight:600}
-th.corr,td.corr{background:#fff7ed}th.rg,td.rg{background:#f3f4f6}
+.est{display:block}.est.naive{color:#1f5fa8}.est.corr{color:#c2410c}.est.rg{color:#6b7280}
+.legend{font-size:.85rem}.legend .est{display:inline}
 .filters{position:sticky;top:0;background:#fff;padding:.5rem 0;border-bottom:1px solid #e5e7eb;z-index:2;
 display:flex;gap:1rem;flex-wrap:wrap;align-items:center}
 .filters label{font-size:.9rem}.filters select{max-width:18rem}
@@ -405,13 +432,30 @@ function apply(){
     d.querySelectorAll('.p.on').forEach(p=>{p.classList.toggle('dim', lab!=='' && !p.dataset.labels.split(' ').includes(lab));});});
   document.getElementById('n-docs').textContent=shown;
 }
-document.querySelectorAll('.filters select').forEach(s=>s.addEventListener('change', apply));
+function fromHash(){
+  const h=new URLSearchParams(location.hash.slice(1));
+  [['label','f-label'],['outlet','f-outlet'],['event','f-event']].forEach(([k,id])=>{
+    const v=h.get(k), s=document.getElementById(id);
+    if(v!==null && [...s.options].some(o=>o.value===v)) s.value=v;});
+  apply();
+}
+function toHash(){
+  const h=new URLSearchParams();
+  [['label','f-label'],['outlet','f-outlet'],['event','f-event']].forEach(([k,id])=>{
+    const v=document.getElementById(id).value; if(v!=='') h.set(k,v);});
+  history.replaceState(null,'','#'+h.toString());
+}
+document.querySelectorAll('.filters select').forEach(s=>s.addEventListener('change', ()=>{apply(); toHash();}));
+window.addEventListener('hashchange', fromHash);
+fromHash();
 """
 
 
-def _options(values: Sequence[str], all_label: str) -> str:
+def _options(values: Sequence[str], all_label: str, names: dict[str, str] | None = None) -> str:
+    names = names or {}
     return f"<option value=''>{all_label}</option>" + "".join(
-        f"<option value='{_esc(v)}'>{_esc(v)}</option>" for v in values)
+        f"<option value='{_esc(v)}'>{_esc(v)}{': ' + _esc(names[v][:60]) if v in names else ''}</option>"
+        for v in values)
 
 
 def write_report(
@@ -491,7 +535,7 @@ def write_report(
         raise DataError("not a labelled table (no label column with its p_<label> probability); run "
                         "'framing label' first", path=None if isinstance(labelled, pd.DataFrame) else labelled)
     stat_cols = list(dict.fromkeys([*_STAT_COLUMNS, by, *labels, *on]))
-    frame = read_labelled(labelled, columns=stat_cols)
+    frame, doc_meta = _read_stats(labelled, stat_cols, [TITLE, DATE])
     for col, default in ((DOC_ID, None), (by, None)):
         if col not in frame.columns:
             frame[col] = default
@@ -511,10 +555,18 @@ def write_report(
         counts["rank"] = counts.groupby("ev").cumcount()
         counts = counts.sort_values(["rank", "n"], ascending=[True, False], kind="stable")
     shown_ids = {str(i) for i in counts.head(max_documents).index if i is not None and str(i) != "nan"}
-    doc_cols = [c for c in (DOC_ID, by, event, DATE, TITLE, START, END, TEXT, EVIDENCE, *labels) if c in all_columns]
+    doc_cols = [c for c in (DOC_ID, by, event, DATE, TITLE, "paragraph", START, END, TEXT, EVIDENCE, *labels)
+                if c in all_columns]
     docs = read_labelled(labelled, columns=doc_cols, doc_ids=shown_ids) if shown_ids else pd.DataFrame(columns=doc_cols)
 
     n_docs = int(frame[DOC_ID].nunique())
+    event_names: dict[str, str] = {}
+    if event in frame.columns and TITLE in doc_meta.columns:
+        first = frame[[DOC_ID, event]].drop_duplicates(DOC_ID).merge(doc_meta, on=DOC_ID, how="left")
+        if DATE in first.columns:
+            first = first.sort_values(DATE, kind="stable", na_position="last")
+        first = first.dropna(subset=[TITLE]).drop_duplicates(event)
+        event_names = {str(k): str(v) for k, v in zip(first[event], first[TITLE])}
     groups = sorted(str(g) for g in result.rates[by].unique())
     real_groups = [g for g in groups if g != MISSING_GROUP]
     events = sorted(str(e) for e in frame[event].dropna().unique()) if event in frame.columns else []
@@ -535,13 +587,13 @@ def write_report(
                               if gold is not None else "") + "</p>",
         "<div class='filters'><label>label <select id='f-label'>" + _options(labels, "all labels") +
         "</select></label><label>" + _esc(by) + " <select id='f-outlet'>" + _options(real_groups, f"all") +
-        "</select></label><label>event <select id='f-event'>" + _options(events, "all events") +
+        "</select></label><label>event <select id='f-event'>" + _options(events, "all events", event_names) +
         "</select></label><span><span id='n-docs'>" + str(len(shown_ids)) + "</span> documents shown</span></div>",
         "<h2>Label rates</h2>", _rates_table(result, by, labels),
         "<h3>The model's measured error rates</h3>", _model_table(model_scores, result, labels),
         f"<div class='figs'>{img}</div>",
         "<h2>Outlets on the same events</h2>", _pairs_table(result), f"<div class='figs'>{slopes}</div>",
-        "<h2>Per event</h2>", _events_table(result, by, event, labels, max_event_rows),
+        "<h2>Per event</h2>", _events_table(result, by, event, labels, max_event_rows, event_names),
     ]
     if result.gold_strata is not None:
         body += ["<h2>Gold sample</h2>", result.gold_strata.to_html(index=False, classes="stats", float_format="%.4g",
