@@ -309,11 +309,13 @@ def _gold_sample(args: argparse.Namespace) -> pd.DataFrame | None:
         return None
     from .columns import ITEM_ID
 
-    gold = _read_table(args.gold)
+    from .report import read_labelled
+
+    gold = read_labelled(args.gold)
     if "status" in gold.columns:  # framing annotate import output: completed readings only
         gold = gold[gold["status"] == "completed"]
     if args.design:
-        design = _read_table(args.design)
+        design = read_labelled(args.design)
         keep = [c for c in ("inclusion_prob", "stratum", "stratum_size", "stratum_n", "doc_id", "start")
                 if c in design.columns and c not in gold.columns]
         if ITEM_ID not in gold.columns or ITEM_ID not in design.columns:

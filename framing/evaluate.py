@@ -24,6 +24,8 @@ __all__ = [
     "learning_curve",
     "extrapolate_learning_curve",
     "boundary_f1",
+    "bcubed",
+    "alignment_scores",
 ]
 
 
@@ -316,3 +318,43 @@ def boundary_f1(gold_ends: Sequence[int], predicted_ends: Sequence[int]) -> tupl
     recall = tp / len(g) if g else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return precision, recall, f1
+
+
+def bcubed(gold: Sequence[Any], predicted: Sequence[Any]) -> tuple[float, float, float]:
+    """B-cubed precision, recall and F1 of a clustering against a gold grouping (Bagga and
+    Baldwin 1998; Amigo et al. 2009): for each item, the share of its predicted cluster that
+    shares its gold group (precision) and the share of its gold group in its predicted
+    cluster (recall), averaged over items.
+
+    Examples
+    --------
+    >>> from framing.evaluate import bcubed
+    >>> [round(x, 3) for x in bcubed(["a", "a", "b"], [1, 1, 1])]
+    [0.556, 1.0, 0.714]
+    """
+    frame = pd.DataFrame({"g": pd.Series(list(gold), dtype=object).astype(str),
+                          "p": pd.Series(list(predicted), dtype=object).astype(str)})
+    if frame.empty:
+        return float("nan"), float("nan"), float("nan")
+    both = frame.groupby(["g", "p"])["g"].transform("size").to_numpy(dtype=float)
+    precision = float((both / frame.groupby("p")["p"].transform("size").to_numpy()).mean())
+    recall = float((both / frame.groupby("g")["g"].transform("size").to_numpy()).mean())
+    return precision, recall, 2 * precision * recall / (precision + recall)
+
+
+def alignment_scores(gold: Sequence[Any], predicted: Sequence[Any]) -> dict[str, float]:
+    """B-cubed precision, recall, F1 and the adjusted Rand index of an event alignment.
+
+    Examples
+    --------
+    >>> from framing.evaluate import alignment_scores
+    >>> alignment_scores(["a", "a", "b", "b"], [1, 1, 2, 2])["bcubed_f1"]
+    1.0
+    """
+    from sklearn.metrics import adjusted_rand_score
+
+    p, r, f = bcubed(gold, predicted)
+    g = pd.Series(list(gold), dtype=object).astype(str)
+    q = pd.Series(list(predicted), dtype=object).astype(str)
+    return {"bcubed_precision": p, "bcubed_recall": r, "bcubed_f1": f, "ari": float(adjusted_rand_score(g, q)),
+            "n_documents": int(len(g)), "n_gold_groups": int(g.nunique()), "n_predicted_groups": int(q.nunique())}

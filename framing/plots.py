@@ -102,7 +102,7 @@ def plot_rate_heatmap(
     grid = sub.pivot_table(index=group, columns="label", values=value, aggfunc="first").reindex(index=shown,
                                                                                                 columns=labels)
     n = sub.groupby(group)["n_passages"].first().reindex(shown)
-    ax = _axes(ax, (2.2 + 1.6 * len(labels), 1.2 + 0.32 * len(shown)))
+    ax = _axes(ax, (2.2 + 1.6 * len(labels), max(3.0, 1.4 + 0.32 * len(shown))))
     sns.heatmap(grid * 100, annot=True, fmt=".1f", cmap="rocket_r", vmin=0, cbar_kws={"label": "% of passages"},
                 linewidths=0.5, linecolor="white", ax=ax, annot_kws={"fontsize": "small"})
     ax.set_yticks(np.arange(len(shown)) + 0.5,

@@ -396,7 +396,7 @@ h1{font-size:1.6rem}h2{margin-top:2rem;border-bottom:1px solid #e5e7eb}
 table.stats{border-collapse:collapse;font-size:.85rem;margin:.5rem 0 1rem;display:block;overflow-x:auto;max-width:100%}
 table.stats th,table.stats td{border:1px solid #e5e7eb;padding:.2rem .45rem;text-align:right;vertical-align:top;
 white-space:nowrap}
-table.stats th{background:#f9fafb;word-break:keep-all;overflow-wrap:normal}
+table.stats th{background:#f9fafb;word-break:keep-all;overflow-wrap:normal;white-space:normal;vertical-align:bottom}
 table.stats td:first-child,table.stats th:first-child{text-align:left;white-space:normal;min-width:10rem}
 table.stats small{color:#6b7280}td.sig{font-weight:600}
 .est{display:block}.est.naive{color:#1f5fa8}.est.corr{color:#c2410c}.est.rg{color:#6b7280}

@@ -188,7 +188,8 @@ def select_for_annotation(
         Candidate passages (``doc_id`` and ``text``; ``corpus`` if ids repeat across
         corpora), one row each.
     n : int
-        Passages to choose (fewer only if the pool runs out).
+        Passages to choose (fewer only if the pool, under the per-document cap and without
+        copies, runs out).
     proba : array of shape (len(pool), n_labels) or DataFrame with ``p_<label>`` columns
         The current model's probabilities for the pool.
     thresholds : mapping or sequence

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from framing.cli import EXIT_DATA, EXIT_MISSING, EXIT_USAGE, main
+from framing.columns import LABEL_NAMES
 
 DOCS = [
     {"doc_id": "a", "outlet": "TASS", "text": "The FSB said the man was a spy. He confessed on camera."},
@@ -107,14 +108,16 @@ def test_demo_and_report(tmp_path: Path) -> None:
     out = tmp_path / "demo"
     assert main(["demo", "-o", str(out)]) == 0
     html = (out / "index.html").read_text()
-    assert "OC Media" in html and "<mark>" in html
-    rates = pd.read_csv(out / "label_rates.csv")
+    assert "Outlets on the same events" in html and "class='cue'" in html and "Gold sample" in html
+    rates = pd.read_csv(out / "rates.csv")
     assert set(rates["label"]) == {"state_claim_uncritical", "hedged_attribution", "forced_confession_noted",
                                    "speculative_motive"}
-    assert (out / "label_rates.png").stat().st_size > 5000
-    again = tmp_path / "again"
-    assert main(["report", str(out / "passages.csv"), "-o", str(again)]) == 0
-    assert (again / "report.md").exists()
+    assert set(rates["bias"]) == {"left", "center", "right"}
+    assert "rate_corrected" in rates.columns
+    assert (pd.read_csv(out / "pairs.csv")["n_events"] == 8).all()
+    assert (out / "rates_heatmap.png").stat().st_size > 5000
+    seeds = (out / "seeds" / "index.html").read_text()
+    assert "OC Media" in seeds
 
 
 def test_label_passages_keeps_ids_text_and_renames(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -250,8 +253,8 @@ def test_report_on_own_passages_and_own_labels(tmp_path: Path) -> None:
         if name == "own":  # a label outside the codebook has no cue evidence
             assert pd.read_csv(labelled)["evidence"].tolist() == ["[]", "[]"]
         assert main(["-q", "report", str(labelled), "-o", str(tmp_path / f"rep_{name}")]) == 0
-        rates = pd.read_csv(tmp_path / f"rep_{name}" / "label_rates.csv")
-        assert set(rates["outlet"]) == {"(unknown)"}
+        rates = pd.read_csv(tmp_path / f"rep_{name}" / "rates.csv")
+        assert set(rates["outlet"]) == {"(missing)"}
         assert set(rates["label"]) == ({"weather"} if name == "own" else {
             "state_claim_uncritical", "hedged_attribution", "forced_confession_noted", "speculative_motive"})
 
@@ -318,3 +321,83 @@ def test_annotate_export_refuses_hidden_columns_and_bad_items(tmp_path: Path,
     assert main(["annotate", "export", str(src), "-o", str(tmp_path), "--format", "csv"]) == EXIT_DATA
     assert "duplicate item_id 't001'" in capsys.readouterr().err
     assert main(["annotate"]) == EXIT_USAGE
+
+
+# ---------------------------------------------------------------- compare, align, sample, report
+
+
+@pytest.fixture(scope="module")
+def demo_labelled_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    import framing as fr
+    from framing.pipeline import label_documents, write_table
+
+    docs = fr.align_events(fr.load_demo_corpus("allsides"), recompute=True)
+    labelled = label_documents(docs).merge(docs[["doc_id", "bias", "title"]], on="doc_id", how="left")
+    return write_table(labelled, tmp_path_factory.mktemp("cmp") / "labelled.csv")
+
+
+def test_compare_writes_rates_pairs_and_figures(demo_labelled_file: Path, tmp_path: Path) -> None:
+    code = main(["-q", "compare", str(demo_labelled_file), "-o", str(tmp_path / "out"), "--by", "bias",
+                 "--n-boot", "200", "--n-perm", "200"])
+    assert code == 0
+    rates = pd.read_csv(tmp_path / "out" / "rates.csv")
+    assert {"bias", "label", "rate", "ci_low", "ci_high", "rate_rogan_gladen"} <= set(rates.columns) or \
+        {"bias", "label", "rate", "ci_low", "ci_high"} <= set(rates.columns)
+    pairs = pd.read_csv(tmp_path / "out" / "pairs.csv")
+    assert list(pairs.columns[:3]) == ["outlet_a", "outlet_b", "label"]
+    assert {"n_events", "diff", "ci_low", "ci_high", "p_value", "p_adjusted"} <= set(pairs.columns)
+    assert (tmp_path / "out" / "rates_heatmap.png").exists()
+
+
+def test_compare_with_a_gold_sample_and_its_design(demo_labelled_file: Path, tmp_path: Path) -> None:
+    from framing.gold import load_validation
+
+    gold = load_validation("allsides_demo")
+    gold[["item_id", "doc_id", "start", *LABEL_NAMES]].to_csv(tmp_path / "gold.csv", index=False)
+    gold[["item_id", "inclusion_prob", "stratum", "stratum_size"]].to_csv(tmp_path / "design.csv", index=False)
+    assert main(["-q", "compare", str(demo_labelled_file), "-o", str(tmp_path / "g"), "--by", "bias", "--gold",
+                 str(tmp_path / "gold.csv"), "--design", str(tmp_path / "design.csv"), "--no-figures",
+                 "--n-boot", "100", "--n-perm", "100"]) == 0
+    rates = pd.read_csv(tmp_path / "g" / "rates.csv")
+    assert rates["n_gold"].groupby(rates["label"]).sum().eq(200).all()
+    assert (tmp_path / "g" / "gold_strata.csv").exists()
+    # without inclusion probabilities the corrected estimates cannot be made: a clear error
+    code = main(["-q", "compare", str(demo_labelled_file), "-o", str(tmp_path / "h"), "--by", "bias", "--gold",
+                 str(tmp_path / "gold.csv"), "--no-figures"])
+    assert code == EXIT_DATA
+
+
+def test_compare_bad_input(demo_labelled_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    assert main(["-q", "compare", str(demo_labelled_file), "-o", str(tmp_path / "x"), "--by", "outlte"]) == EXIT_DATA
+    assert "outlte" in capsys.readouterr().err
+    assert main(["-q", "compare", str(tmp_path / "missing.csv"), "-o", str(tmp_path / "x")]) == EXIT_MISSING
+
+
+def test_align_adds_event_ids(tmp_path: Path) -> None:
+    import framing as fr
+
+    docs = fr.load_demo_corpus("allsides").drop(columns=["meta"])
+    docs.to_json(tmp_path / "docs.jsonl", orient="records", lines=True)
+    assert main(["-q", "align", str(tmp_path / "docs.jsonl"), "-o", str(tmp_path / "aligned.csv")]) == 0
+    out = pd.read_csv(tmp_path / "aligned.csv", dtype=str)
+    assert len(out) == 58 and out["event_id"].nunique() == 8
+    assert {"event_source", "duplicate_of"} <= set(out.columns)
+
+
+def test_sample_writes_tasks_csv_and_design(demo_labelled_file: Path, tmp_path: Path) -> None:
+    assert main(["-q", "sample", str(demo_labelled_file), "-n", "60", "-o", str(tmp_path / "s"), "--strata",
+                 "bias,predicted"]) == 0
+    design = pd.read_csv(tmp_path / "s" / "design.csv")
+    assert len(design) == 60 and design["inclusion_prob"].between(0, 1).all()
+    tasks = json.loads((tmp_path / "s" / "tasks.json").read_text())
+    assert len(tasks) == 60
+    shown = set().union(*(t["data"] for t in tasks))
+    assert not shown & {"stratum", "inclusion_prob", "predicted", "stratum_size"}  # annotators see no design
+    assert (tmp_path / "s" / "tasks.csv").exists() and (tmp_path / "s" / "tasks.xml").exists()
+
+
+def test_report_from_a_file(demo_labelled_file: Path, tmp_path: Path) -> None:
+    assert main(["-q", "report", str(demo_labelled_file), "-o", str(tmp_path / "r"), "--by", "bias",
+                 "--n-boot", "100", "--n-perm", "100", "--max-documents", "5"]) == 0
+    page = (tmp_path / "r" / "index.html").read_text()
+    assert page.count("<article class='doc'") == 5
