@@ -593,7 +593,7 @@ def build_parser() -> argparse.ArgumentParser:
     aln.add_argument("-o", "--output", required=True, help="output .csv, .jsonl or .parquet (the documents, with "
                                                             "event_id, event_source, duplicate_of)")
     aln.add_argument("--recompute", action="store_true", help="recompute event ids the input already has")
-    aln.add_argument("--threshold", type=float, default=0.05, help="similarity below which groups stay apart")
+    aln.add_argument("--threshold", type=float, default=0.06, help="similarity below which groups stay apart")
     aln.add_argument("--window-days", type=float, default=7.0)
     aln.add_argument("--date-decay-days", type=float, default=1.0)
     aln.add_argument("--duplicate-threshold", type=float, default=0.8)

@@ -39,7 +39,7 @@ DUPLICATE_OF = "duplicate_of"
 EVENT_SOURCE = "event_source"
 
 #: Weights of the four similarities (titles; title and lead as words, as characters; entities).
-DEFAULT_WEIGHTS: dict[str, float] = {"title": 0.1, "words": 0.3, "characters": 0.3, "entities": 0.3}
+DEFAULT_WEIGHTS: dict[str, float] = {"title": 0.2, "words": 0.3, "characters": 0.3, "entities": 0.2}
 
 _CAPITALISED = re.compile(r"\b[A-Z][\w'\u2019\-]*\.?(?:\s+(?:(?:of|the|de|al|bin|van|von|for|and|&)\s+)?[A-Z][\w'\u2019\-]*\.?)*")
 _FUNCTION_WORDS = frozenset(
@@ -161,7 +161,7 @@ def align_events(
     documents: pd.DataFrame,
     *,
     recompute: bool = False,
-    threshold: float = 0.05,
+    threshold: float = 0.06,
     window_days: float = 7.0,
     date_decay_days: float = 1.0,
     weights: Mapping[str, float] | None = None,
@@ -179,7 +179,7 @@ def align_events(
     recompute : bool, default False
         Recompute every event id. By default ids already given are kept, and only
         documents without one are aligned (among themselves), with ids ``auto-<k>``.
-    threshold : float, default 0.05
+    threshold : float, default 0.06
         Average similarity of two groups of documents below which they stay apart.
         Higher gives smaller, purer events.
     window_days : float, default 7
