@@ -100,3 +100,7 @@ class OutputError(FramingError, OSError):
 
 def _rebuild_output_error(kind: type, reason: str, path: str) -> OutputError:
     return kind(reason, path=path)
+
+
+class RepairWarning(UserWarning):
+    """Rows were repaired under ``errors="coerce"``; the message lists them (the CLI prints it plainly)."""
