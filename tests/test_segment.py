@@ -195,7 +195,10 @@ def test_passage_frames_equal_passage_records(demo_docs: pd.DataFrame, batch_siz
     assert 1 <= len(frames[-1]) <= batch_size
     assert sum(map(len, frames)) == len(records)
     for k, frame in enumerate(frames):  # each frame as a DataFrame of the same records (dtypes included)
-        expected = pd.DataFrame(records[k * batch_size:(k + 1) * batch_size], columns=list(PASSAGE_COLUMNS))
+        part = records[k * batch_size:(k + 1) * batch_size]
+        expected = pd.DataFrame(part, columns=list(PASSAGE_COLUMNS))
+        for key in ("title", "url", "meta"):  # the documents' own columns follow, None where a document has none
+            expected[key] = pd.Series([r.get(key) for r in part], dtype=object)
         pd.testing.assert_frame_equal(frame, expected)
     with pytest.raises(ValueError, match="batch_size"):
         next(iter_passage_frames(docs, batch_size=0))
