@@ -440,6 +440,7 @@ def _passages_of(text: str, unit: Unit) -> Iterator[tuple[int, int, int]]:
 
 _INT_COLUMNS = (INDEX, PARAGRAPH, START, END)
 _BASE_FROM_DOC = (CORPUS, DOC_ID, OUTLET, DATE, EVENT_ID)
+_BASE_KEYS = frozenset((*_BASE_FROM_DOC, TEXT))
 # a document column of one of these names would overwrite what segmentation writes
 _PASSAGE_ONLY = frozenset(PASSAGE_COLUMNS) - set(_BASE_FROM_DOC) - {TEXT}
 
@@ -621,7 +622,7 @@ def iter_passage_frames(
         outlet += [doc.get(OUTLET)] * k
         date += [doc.get(DATE)] * k
         event += [doc.get(EVENT_ID)] * k
-        if len(doc) > len(_BASE_FROM_DOC) + 1 or extra:
+        if extra or not doc.keys() <= _BASE_KEYS:
             values = _extra_columns(doc, row)
             for key in [key for key in values if key not in extra]:
                 extra[key] = [None] * n  # a column that earlier documents did not have
