@@ -48,7 +48,8 @@ def _label_batch(model: Any, frame: pd.DataFrame, evidence: bool) -> pd.DataFram
     for j, name in enumerate(names):
         out[f"{PROBA_PREFIX}{name}"] = proba[:, j].round(4)
     if evidence:
-        out[EVIDENCE] = [json.dumps(e, ensure_ascii=False) if e else "[]" for e in ev] if ev is not None else "[]"
+        values = [json.dumps(e, ensure_ascii=False) if e else "[]" for e in ev] if ev is not None else ["[]"] * len(out)
+        out[EVIDENCE] = pd.Series(values, index=out.index, dtype=object)
     return out
 
 
@@ -145,10 +146,11 @@ def label_passages(
 
     Parameters
     ----------
-    passages : DataFrame with a ``text`` column, or iterable of str
-        The passages.
+    passages : DataFrame with a ``text`` column, iterable of str, or dask.dataframe.DataFrame
+        The passages. A Dask DataFrame is labelled lazily, partition by partition
+        (:func:`framing.dask.label_passages_dask`), and a lazy one is returned.
     model : estimator, optional
-        Default: the shipped model.
+        Default: the shipped model. On Dask also a ``.skops`` path.
     batch_size : int, default 4096
         Passages per batch.
     evidence : bool, default True
@@ -194,6 +196,28 @@ def label_documents(
     evidence: bool = True,
 ) -> pd.DataFrame:
     """Segment documents into passages and label them (see :func:`label_passages`).
+
+    Parameters
+    ----------
+    docs : DataFrame, datasets.Dataset, iterable of dict, or dask.dataframe.DataFrame
+        Documents (``doc_id`` and ``text`` required); their other columns are carried to
+        each passage (see :func:`framing.segment`). A Dask DataFrame is labelled lazily,
+        partition by partition (:func:`framing.dask.label_documents_dask`).
+    model : estimator, path, optional
+        Default: the shipped model. On Dask also a ``.skops`` path.
+    unit : {"sentence", "paragraph"}, default "sentence"
+        Passage unit.
+    batch_size : int, default 4096
+        Passages per batch.
+    evidence : bool, default True
+        Add the ``evidence`` column.
+
+    Returns
+    -------
+    pandas.DataFrame or dask.dataframe.DataFrame
+        One row per passage: the passage columns, the documents' other columns, one 0/1
+        column per label, ``p_<label>`` probabilities and ``evidence``. Lazy for Dask input,
+        with the same columns, dtypes and values.
 
     Examples
     --------

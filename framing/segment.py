@@ -515,7 +515,7 @@ def iter_passages(docs: pd.DataFrame | Iterable[dict[str, Any]], *, unit: Unit =
         extra = _extra_columns(doc, row)
         for i, (p, s, e) in enumerate(_passages_of(text, unit)):
             yield {
-                CORPUS: doc.get(CORPUS),
+                CORPUS: _none(doc.get(CORPUS)),
                 DOC_ID: doc_id,
                 PASSAGE_ID: f"{doc_id}:{i}",
                 INDEX: i,
@@ -523,10 +523,10 @@ def iter_passages(docs: pd.DataFrame | Iterable[dict[str, Any]], *, unit: Unit =
                 START: s,
                 END: e,
                 TEXT: text[s:e],
-                OUTLET: doc.get(OUTLET),
-                DATE: doc.get(DATE),
-                EVENT_ID: doc.get(EVENT_ID),
-                **extra,
+                OUTLET: _none(doc.get(OUTLET)),
+                DATE: _none(doc.get(DATE)),
+                EVENT_ID: _none(doc.get(EVENT_ID)),
+                **{key: _none(value) for key, value in extra.items()},
             }
 
 
@@ -611,7 +611,7 @@ def iter_passage_frames(
             continue
         ps, ss, es = zip(*spans)
         n = len(starts)
-        corpus += [doc.get(CORPUS)] * k
+        corpus += [_none(doc.get(CORPUS))] * k
         doc_ids += [doc_id] * k
         passage_ids += [f"{doc_id}:{i}" for i in range(k)]
         index += range(k)
@@ -619,15 +619,15 @@ def iter_passage_frames(
         starts += ss
         ends += es
         texts += [text[s:e] for s, e in zip(ss, es)]
-        outlet += [doc.get(OUTLET)] * k
-        date += [doc.get(DATE)] * k
-        event += [doc.get(EVENT_ID)] * k
+        outlet += [_none(doc.get(OUTLET))] * k
+        date += [_none(doc.get(DATE))] * k
+        event += [_none(doc.get(EVENT_ID))] * k
         if extra or not doc.keys() <= _BASE_KEYS:
             values = _extra_columns(doc, row)
             for key in [key for key in values if key not in extra]:
                 extra[key] = [None] * n  # a column that earlier documents did not have
             for key, column in extra.items():
-                column += [values.get(key)] * k
+                column += [_none(values.get(key))] * k
         while len(starts) >= batch_size:
             yield _frame({name: cols[name][:batch_size] for name in names},
                          {key: column[:batch_size] for key, column in extra.items()})
@@ -638,10 +638,22 @@ def iter_passage_frames(
 
 
 def _frame(cols: dict[str, list[Any]], extra: dict[str, list[Any]]) -> pd.DataFrame:
-    frame = pd.DataFrame(cols, columns=list(PASSAGE_COLUMNS))
-    for key, values in extra.items():
-        frame[key] = pd.Series(values, index=frame.index, dtype=object)
-    return frame
+    """One batch of passages, with the same dtypes whatever its values: int64 offsets, and
+    Python objects elsewhere (pandas would infer ``str`` for one batch and ``object`` for
+    another where a column happens to be all missing)."""
+    data = {name: pd.Series(values, dtype="int64" if name in _INT_COLUMNS else object)
+            for name, values in cols.items()}
+    data.update((key, pd.Series(values, dtype=object)) for key, values in extra.items())
+    return pd.DataFrame(data, columns=[*cols, *extra], copy=False)
+
+
+def _none(value: Any) -> Any:
+    """A missing value of any kind (NaN, pd.NA, NaT) as None, so that passages read the same
+    whichever way their documents came (a pandas or a Dask frame, records)."""
+    try:
+        return None if value is None or pd.isna(value) else value
+    except (TypeError, ValueError):  # a list or dict: not missing
+        return value
 
 
 def segment(
@@ -700,5 +712,4 @@ def segment(
         extra = [str(c) for c in docs.columns if c not in _BASE_FROM_DOC and c != TEXT] \
             if isinstance(docs, pd.DataFrame) else []
         return empty_passages(extra)
-    frame = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
-    return frame.astype({c: "int64" for c in _INT_COLUMNS})
+    return frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)

@@ -196,7 +196,8 @@ def test_passage_frames_equal_passage_records(demo_docs: pd.DataFrame, batch_siz
     assert sum(map(len, frames)) == len(records)
     for k, frame in enumerate(frames):  # each frame as a DataFrame of the same records (dtypes included)
         part = records[k * batch_size:(k + 1) * batch_size]
-        expected = pd.DataFrame(part, columns=list(PASSAGE_COLUMNS))
+        expected = pd.DataFrame(part, columns=list(PASSAGE_COLUMNS), dtype=object).astype(
+            {"index": "int64", "paragraph": "int64", "start": "int64", "end": "int64"})
         for key in ("title", "url", "meta"):  # the documents' own columns follow, None where a document has none
             expected[key] = pd.Series([r.get(key) for r in part], dtype=object)
         pd.testing.assert_frame_equal(frame, expected)
