@@ -35,6 +35,8 @@ benchmark: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/fast_paths.py
 	$(BIN)/python benchmarks/bench_label.py
 	$(BIN)/python benchmarks/bench_candidates.py
+	$(BIN)/python benchmarks/bench_memory.py
+	$(BIN)/python benchmarks/bench_dask.py
 
 clean:
 	rm -rf $(VENV) reports build *.egg-info
