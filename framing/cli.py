@@ -23,8 +23,7 @@ import pandas as pd
 
 from . import __version__
 from .columns import LABEL_NAMES, LABELS, PROBA_PREFIX, TEXT
-from .errors import DataError, MissingDataError, OutputError, RepairWarning
-from .pipeline import _OutputErrors
+from .errors import DataError, MissingDataError, OutputError, RepairWarning, writing_to
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_DATA, EXIT_MISSING, EXIT_OUTPUT = 0, 1, 2, 3, 4, 5
 
@@ -248,7 +247,7 @@ def _probe_output(path: str) -> None:
     """Fail now, with an OutputError, if a file cannot be created at ``path``."""
     out = Path(path)
     probe = out.with_name(f".{out.name}.probe")
-    with _OutputErrors(out):
+    with writing_to(out):
         if out.is_dir():
             raise OutputError("is a folder; give a file name", path=out)
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -340,7 +339,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     clf.fit(frame[TEXT].tolist(), Y, dev=dev)
     card = {"labels": names, "n_train": len(frame), "thresholds": dict(zip(names, map(float, clf.thresholds_))),
             "trained_on": str(args.input), "dev": str(args.dev) if args.dev else None}
-    with _OutputErrors(Path(args.output)):
+    with writing_to(Path(args.output)):
         save_model(clf, args.output, card=card)
     print(f"trained on {len(frame)} passages, labels {names} -> {args.output}", file=sys.stderr)
     return EXIT_OK
@@ -359,7 +358,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     groups = frame["doc_id"].tolist() if "doc_id" in frame.columns else None
     scores = evaluate_predictions(Y, P, labels=names, groups=groups, n_boot=args.n_boot, random_state=0)
     if args.output:
-        with _OutputErrors(Path(args.output)):
+        with writing_to(Path(args.output)):
             Path(args.output).write_text(scores.to_json(orient="records", indent=2) + "\n")
     print(scores[["label", "support", "precision", "recall", "f1", "f1_lo", "f1_hi"]].round(3).to_string(index=False))
     return EXIT_OK

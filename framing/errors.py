@@ -1,6 +1,8 @@
 """Exceptions with enough context to fix the input."""
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -100,6 +102,31 @@ class OutputError(FramingError, OSError):
 
 def _rebuild_output_error(kind: type, reason: str, path: str) -> OutputError:
     return kind(reason, path=path)
+
+
+@contextmanager
+def writing_to(path: str | Path) -> Iterator[None]:
+    """Turn an operating-system failure while writing ``path`` into an :class:`OutputError` naming it.
+
+    Examples
+    --------
+    >>> from framing.errors import OutputError, writing_to
+    >>> try:
+    ...     with writing_to("/no/such/folder/out.csv"):
+    ...         open("/no/such/folder/out.csv", "w")
+    ... except OutputError as exc:
+    ...     print(exc)
+    /no/such/folder/out.csv: cannot write the output: No such file or directory
+    """
+    try:
+        yield
+    except OutputError:
+        raise
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        other = getattr(exc, "filename", None)
+        where = f" ({other})" if other and str(other) != str(path) else ""
+        raise OutputError(f"cannot write the output: {reason}{where}", path=path) from exc
 
 
 class RepairWarning(UserWarning):

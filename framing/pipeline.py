@@ -15,22 +15,12 @@ from typing import Any
 import pandas as pd
 
 from .columns import EVIDENCE, PASSAGE_COLUMNS, PROBA_PREFIX, TEXT
-from .errors import DataError, OutputError
+from .corpus import _batched
+from .errors import DataError, OutputError, writing_to
 from .segment import Unit, _documents, empty_passages, iter_passage_frames
 
 __all__ = ["label_passages", "iter_labelled", "iter_labelled_documents", "label_documents", "write_table",
            "TableWriter"]
-
-
-def _batches(records: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
-    batch: list[dict[str, Any]] = []
-    for rec in records:
-        batch.append(rec)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 def _label_batch(model: Any, frame: pd.DataFrame, evidence: bool) -> pd.DataFrame:
@@ -126,7 +116,7 @@ def _frames(passages: Any, size: int) -> Iterator[pd.DataFrame]:
                 part = frame.iloc[start:start + size]
                 yield part.reset_index(drop=True) if start or len(part) < len(frame) else part
         return
-    for batch in _batches(_chain(first, items), size):
+    for batch in _batched(_chain(first, items), size):
         yield pd.DataFrame(batch)
 
 
@@ -319,7 +309,7 @@ class TableWriter:
         self.rows = 0
 
     def _output_errors(self) -> Any:
-        return _OutputErrors(self.path)
+        return writing_to(self.path)
 
     def write(self, frame: pd.DataFrame) -> None:
         """Append one batch."""
@@ -372,24 +362,6 @@ class TableWriter:
             self.close()
         else:
             self.abort()
-
-
-class _OutputErrors:
-    """Turn an operating-system failure while writing into an OutputError naming the output."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, kind: Any, exc: BaseException | None, tb: Any) -> bool:
-        if isinstance(exc, OSError) and not isinstance(exc, OutputError):
-            reason = exc.strerror or str(exc)
-            where = f" ({exc.filename})" if getattr(exc, "filename", None) and str(exc.filename) != str(self.path) \
-                else ""
-            raise OutputError(f"cannot write the output: {reason}{where}", path=self.path) from exc
-        return False
 
 
 def _flat(frame: pd.DataFrame) -> pd.DataFrame:
