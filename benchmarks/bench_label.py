@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -116,6 +117,8 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5,
                         help="fresh-process runs per size; the table gives their median and range")
     parser.add_argument("--out", default=str(ROOT / "results" / "benchmark"))
+    parser.add_argument("--pythonpath", help="label with this checkout's framing package (e.g. older code, for a "
+                                             "before/after comparison; write it elsewhere with --out)")
     args = parser.parse_args()
     import framing
 
@@ -128,6 +131,7 @@ def main() -> None:
     print(stage_table.to_string(index=False))
     stage_table.to_csv(out / "stages.csv", index=False)
 
+    env = {**os.environ, **({"PYTHONPATH": args.pythonpath} if args.pythonpath else {})}
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for n in args.sizes:
@@ -138,7 +142,8 @@ def main() -> None:
                 floor = subprocess.run([sys.executable, "-c", FLOOR, str(src)], capture_output=True, text=True,
                                        check=True)
                 floors.append(float(floor.stdout.split()[0]))
-                res = subprocess.run([sys.executable, "-c", CHILD, str(src), str(dst)], capture_output=True, text=True)
+                res = subprocess.run([sys.executable, "-c", CHILD, str(src), str(dst)], capture_output=True, text=True,
+                                     env=env, cwd=tmp)  # cwd: no framing package there, so PYTHONPATH decides
                 if res.returncode != 0:
                     raise SystemExit(res.stderr)
                 runs.append(tuple(map(float, res.stdout.split()[-2:])))

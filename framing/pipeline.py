@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .columns import EVIDENCE, PASSAGE_COLUMNS, PROBA_PREFIX, TEXT
@@ -32,15 +33,20 @@ def _label_batch(model: Any, frame: pd.DataFrame, evidence: bool) -> pd.DataFram
         proba = model.predict_proba(texts)
         labels = model.predict(texts)
         ev = None
-    out = frame.copy()
+    # one new frame from the input's columns (not copied) and the new ones: inserting columns
+    # one by one into a copy costs more than the labels themselves on wide tables
+    columns: dict[Any, Any] = {col: frame[col] for col in frame.columns}
+    labels = labels.astype(np.int64)
+    proba = proba.round(4)
     for j, name in enumerate(names):
-        out[name] = labels[:, j].astype(int)
+        columns[name] = labels[:, j]
     for j, name in enumerate(names):
-        out[f"{PROBA_PREFIX}{name}"] = proba[:, j].round(4)
+        columns[f"{PROBA_PREFIX}{name}"] = proba[:, j]
     if evidence:
-        values = [json.dumps(e, ensure_ascii=False) if e else "[]" for e in ev] if ev is not None else ["[]"] * len(out)
-        out[EVIDENCE] = pd.Series(values, index=out.index, dtype=object)
-    return out
+        values = [json.dumps(e, ensure_ascii=False) if e else "[]" for e in ev] if ev is not None \
+            else ["[]"] * len(frame)
+        columns[EVIDENCE] = pd.Series(values, index=frame.index, dtype=object)
+    return pd.DataFrame(columns, index=frame.index, copy=False)
 
 
 def _resolve(model: Any) -> Any:
@@ -369,23 +375,22 @@ def _flat(frame: pd.DataFrame) -> pd.DataFrame:
     takes them; a value shared by many rows (a document's meta, on each of its passages) is
     serialised once."""
     nested = [col for col in frame.columns if frame[col].dtype == object
-              and pd.api.types.infer_dtype(frame[col], skipna=True) not in ("string", "empty")
-              and frame[col].map(lambda v: isinstance(v, (dict, list))).any()]
+              and pd.api.types.infer_dtype(frame[col], skipna=True) not in ("string", "empty", "integer", "floating")
+              and any(isinstance(v, (dict, list)) for v in frame[col].tolist())]
     if not nested:
         return frame
     frame = frame.copy()
     for col in nested:
         cache: dict[int, str] = {}
-
-        def as_json(v: Any) -> Any:
-            if not isinstance(v, (dict, list)):
-                return v
-            key = id(v)
-            if key not in cache:
-                cache[key] = json.dumps(v, ensure_ascii=False)
-            return cache[key]
-
-        frame[col] = frame[col].map(as_json)
+        values = frame[col].tolist()
+        for i, v in enumerate(values):
+            if isinstance(v, (dict, list)):
+                key = id(v)
+                text = cache.get(key)
+                if text is None:
+                    text = cache[key] = json.dumps(v, ensure_ascii=False)
+                values[i] = text
+        frame[col] = pd.Series(values, index=frame.index, dtype=object)
     return frame
 
 

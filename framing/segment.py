@@ -650,10 +650,9 @@ def _frame(cols: dict[str, list[Any]], extra: dict[str, list[Any]]) -> pd.DataFr
 def _none(value: Any) -> Any:
     """A missing value of any kind (NaN, pd.NA, NaT) as None, so that passages read the same
     whichever way their documents came (a pandas or a Dask frame, records)."""
-    try:
-        return None if value is None or pd.isna(value) else value
-    except (TypeError, ValueError):  # a list or dict: not missing
-        return value
+    if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value):
+        return None
+    return value
 
 
 def segment(
