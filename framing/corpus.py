@@ -925,7 +925,8 @@ def _read_hf(
 ) -> pd.DataFrame:
     label = "<datasets.Dataset>" if _is_hf_dataset(source) else str(source)
     ds = _load_hf(source, split, label)
-    records = ds.to_pandas().to_dict("records") if hasattr(ds, "to_pandas") else list(ds)
+    # as written: to_pandas would turn an integer column with a missing value into floats (123.0)
+    records = ds.to_list() if hasattr(ds, "to_list") else list(ds)
     return _normalise(records, label, corpus or "hf", columns, errors, dup)
 
 

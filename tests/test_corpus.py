@@ -241,3 +241,9 @@ def test_no_warnings_on_clean_read(tmp_path: Path) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         framing.read_corpus(path)
+
+
+def test_hf_dataset_integers_with_nulls_stay_integers() -> None:
+    datasets = pytest.importorskip("datasets")
+    ds = datasets.Dataset.from_dict({"doc_id": [1, None, 3], "text": ["a", "b", "c"]})
+    assert framing.read_corpus(ds)["doc_id"].tolist() == ["1", "2", "3"]  # the missing id: its row number
