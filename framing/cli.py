@@ -84,8 +84,9 @@ class _Progress:
     def update(self, source: pd.DataFrame, added: int) -> None:
         self.count += added
         done, total = source.attrs.get("bytes_read"), source.attrs.get("bytes_total")
-        if done is None:
+        if done is None:  # a source read whole (a saved dataset): documents, not bytes
             done, total = source.attrs.get("rows_read"), source.attrs.get("rows_total")
+            self.bar.unit, self.bar.unit_scale = "doc", False
         if total is not None and self.bar.total != total:
             self.bar.total = total
         if done is not None:
