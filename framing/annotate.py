@@ -293,7 +293,7 @@ def labelstudio_tasks(items: pd.DataFrame, *, metadata: Sequence[str] = ()) -> l
     --------
     >>> import pandas as pd, framing
     >>> items = pd.DataFrame({"item_id": ["x1"], "text": ["He allegedly fled."]})
-    >>> framing.labelstudio_tasks(items)[0]["data"]["sha1"][:12]
+    >>> framing.annotate.labelstudio_tasks(items)[0]["data"]["sha1"][:12]
     '87928094ee9c'
     """
     table = _checked_items(items, metadata, LABEL_NAMES)

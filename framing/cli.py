@@ -1,7 +1,11 @@
 """The ``framing`` command line: a thin layer over the public API.
 
 Exit codes: 0 success, 2 usage error, 3 bad input data, 4 missing file or corpus,
-1 anything unexpected.
+5 the output cannot be written, 1 anything unexpected.
+
+Every command that reads a corpus or a passage table streams it in batches
+(:func:`framing.corpus.iter_corpus`, :func:`framing.corpus.iter_table`), so memory stays
+flat as the input grows.
 """
 from __future__ import annotations
 
@@ -9,7 +13,9 @@ import argparse
 import gc
 import json
 import sys
-from collections.abc import Sequence
+import warnings
+from collections import Counter
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -17,29 +23,43 @@ import pandas as pd
 
 from . import __version__
 from .columns import LABEL_NAMES, LABELS, PROBA_PREFIX, TEXT
-from .errors import DataError, MissingDataError
+from .errors import DataError, MissingDataError, OutputError, RepairWarning, writing_to
 
-EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_DATA, EXIT_MISSING = 0, 1, 2, 3, 4
+EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_DATA, EXIT_MISSING, EXIT_OUTPUT = 0, 1, 2, 3, 4, 5
+
+#: The library's spelling of an option in its messages -> the command line's.
+_CLI_SPELLING = (
+    ("columns={'<name>': 'text'}", "--text-column <name>"),
+    ("text_column= / --text-column", "--text-column"),
+    ("errors='coerce'", "--errors coerce"),
+)
 
 
 def _read_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("input", help="a .jsonl[.gz], .csv, .parquet file, a folder of .txt files, or a saved HF dataset")
+    p.add_argument("input", help="a .jsonl[.gz], .csv (delimiter , ; tab or | as in its header), .parquet file or "
+                                 "folder of them, a folder of .txt files, or a saved HF dataset")
     p.add_argument("--format", choices=("jsonl", "csv", "parquet", "txt", "hf"), help="override the format guessed from the suffix")
     p.add_argument("--text-column", default=None, help="name of the column holding the text (default: text)")
     p.add_argument("--id-column", default=None, help="name of the column holding the document id (default: doc_id)")
     p.add_argument("--errors", choices=("raise", "coerce"), default="raise",
-                   help="bad rows: stop with an error (default) or repair them and warn")
+                   help="bad rows: stop with an error (default) or repair them and warn (a missing text becomes "
+                        "'', text not in UTF-8 is decoded in the encoding detected, duplicate ids get #2, #3...)")
 
 
-def _read(args: argparse.Namespace) -> pd.DataFrame:
-    from .corpus import read_corpus
-
+def _columns(args: argparse.Namespace) -> dict[str, str] | None:
     columns = {}
     if args.text_column:
         columns[args.text_column] = TEXT
     if args.id_column:
         columns[args.id_column] = "doc_id"
-    return read_corpus(args.input, format=args.format, columns=columns or None, errors=args.errors)
+    return columns or None
+
+
+def _chunks(args: argparse.Namespace) -> Iterator[pd.DataFrame]:
+    """The input's documents, streamed in small chunks (long documents keep peak memory low)."""
+    from .corpus import iter_corpus
+
+    return iter_corpus(args.input, chunk_size=256, format=args.format, columns=_columns(args), errors=args.errors)
 
 
 def _read_table(path: str, *, text_column: str | None = None, format: str | None = None,
@@ -48,6 +68,45 @@ def _read_table(path: str, *, text_column: str | None = None, format: str | None
     from .corpus import read_table
 
     return read_table(path, format=format, text_column=text_column, id_column=id_column, errors=errors)  # type: ignore[arg-type]
+
+
+class _Progress:
+    """A progress bar over the input: bytes of the file read (with the time remaining) when the
+    reader says how far it is, else a count; ``unit`` items (passages) shown beside."""
+
+    def __init__(self, args: argparse.Namespace, desc: str, unit: str) -> None:
+        from tqdm.auto import tqdm
+
+        self.unit, self.count = unit, 0
+        self.bar = tqdm(total=None, desc=desc, disable=args.quiet, unit="B", unit_scale=True, unit_divisor=1024,
+                        dynamic_ncols=True)
+
+    def update(self, source: pd.DataFrame, added: int) -> None:
+        self.count += added
+        done, total = source.attrs.get("bytes_read"), source.attrs.get("bytes_total")
+        if done is None:  # a source read whole (a saved dataset): documents, not bytes
+            done, total = source.attrs.get("rows_read"), source.attrs.get("rows_total")
+            self.bar.unit, self.bar.unit_scale = "doc", False
+        if total is not None and self.bar.total != total:
+            self.bar.total = total
+        if done is not None:
+            self.bar.update(done - self.bar.n)
+        self.bar.set_postfix_str(f"{self.count:,} {self.unit}", refresh=False)
+
+    def __enter__(self) -> _Progress:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.bar.close()
+
+
+def _documents(args: argparse.Namespace, progress: _Progress, counts: Counter) -> Iterator[dict[str, Any]]:
+    """Document records of the input, counted (documents, empty texts) and shown on ``progress``."""
+    for chunk in _chunks(args):
+        counts["documents"] += len(chunk)
+        counts["empty"] += int((chunk[TEXT].str.strip() == "").sum())
+        yield from chunk.to_dict("records")
+        progress.update(chunk, 0)
 
 
 _TRUE, _FALSE = {"1", "true", "yes"}, {"0", "false", "no", ""}
@@ -67,6 +126,11 @@ def _binary_column(frame: pd.DataFrame, name: str, path: str) -> list[int]:
     return out
 
 
+def _looks_binary(column: pd.Series) -> bool:
+    values = set(column.dropna().astype(str).str.strip().str.lower().unique()[:10])
+    return bool(values) and values <= _TRUE | _FALSE | {"1.0", "0.0"}
+
+
 def _labels_from_table(frame: pd.DataFrame, label_names: list[str] | None, label_column: str, path: str) -> tuple[Any, list[str]]:
     """The label matrix of a table: one 0/1 column per label, or a column of label lists.
 
@@ -79,8 +143,11 @@ def _labels_from_table(frame: pd.DataFrame, label_names: list[str] | None, label
     if all(n in frame.columns for n in wanted):
         return pd.DataFrame({n: _binary_column(frame, n, path) for n in wanted}).to_numpy(), wanted
     if label_column not in frame.columns:
+        binary = [str(c) for c in frame.columns if c != TEXT and _looks_binary(frame[c])]
+        hint = (f"; to train on your own 0/1 columns name them: --labels {','.join(binary)}"
+                if binary and not label_names else "")
         raise DataError(f"no label column {label_column!r} (a list or ';'-separated labels per row), and not one "
-                        f"0/1 column for each of {wanted}; the table has {[str(c) for c in frame.columns]}",
+                        f"0/1 column for each of {wanted}; the table has {[str(c) for c in frame.columns]}{hint}",
                         path=path, field=label_column)
     lists = []
     for i, value in enumerate(frame[label_column].tolist(), start=1):
@@ -119,20 +186,36 @@ def _labels_from_table(frame: pd.DataFrame, label_names: list[str] | None, label
 
 
 def cmd_corpus_info(args: argparse.Namespace) -> int:
-    from .segment import segment
+    from .segment import sentence_spans
 
-    docs = _read(args)
+    counts: Counter = Counter()
+    outlets: Counter = Counter()
+    events: set[str] = set()
+    first = last = None
+    with _Progress(args, "reading", "documents") as progress:
+        for chunk in _chunks(args):
+            counts["documents"] += len(chunk)
+            counts["characters"] += int(chunk[TEXT].str.len().sum())
+            counts["empty_texts"] += int((chunk[TEXT].str.strip() == "").sum())
+            outlets.update(chunk["outlet"].fillna("(none)").astype(str))
+            events.update(chunk["event_id"].dropna().astype(str))
+            dates = chunk["date"].dropna().astype(str)
+            if len(dates):
+                first = min(first or dates.min(), dates.min())
+                last = max(last or dates.max(), dates.max())
+            if args.sentences:
+                counts["sentences"] += sum(len(sentence_spans(t)) for t in chunk[TEXT])
+            progress.update(chunk, len(chunk))
     info: dict[str, Any] = {
-        "documents": len(docs),
-        "characters": int(docs[TEXT].str.len().sum()),
-        "empty_texts": int((docs[TEXT].str.strip() == "").sum()),
-        "outlets": docs["outlet"].value_counts(dropna=False).head(args.top).to_dict(),
-        "events": int(docs["event_id"].nunique()),
-        "dates": [docs["date"].dropna().min(), docs["date"].dropna().max()] if docs["date"].notna().any() else None,
+        "documents": counts["documents"],
+        "characters": counts["characters"],
+        "empty_texts": counts["empty_texts"],
+        "outlets": dict(outlets.most_common(args.top)),
+        "events": len(events),
+        "dates": [first, last] if first is not None else None,
     }
     if args.sentences:
-        info["sentences"] = len(segment(docs, progress=not args.quiet))
-    info["outlets"] = {str(k): int(v) for k, v in info["outlets"].items()}
+        info["sentences"] = counts["sentences"]
     if args.json:
         print(json.dumps(info, indent=2, default=str))
     else:
@@ -142,14 +225,35 @@ def cmd_corpus_info(args: argparse.Namespace) -> int:
 
 
 def cmd_segment(args: argparse.Namespace) -> int:
-    from .pipeline import write_table
-    from .segment import segment
+    from .pipeline import TableWriter
+    from .segment import empty_passages, iter_passage_frames
 
-    docs = _read(args)
-    passages = segment(docs, unit=args.unit, progress=not args.quiet)
-    write_table(passages, args.output)
-    print(f"{len(docs)} documents -> {len(passages)} {args.unit}s -> {args.output}", file=sys.stderr)
+    counts: Counter = Counter()
+    with TableWriter(args.output) as writer, _Progress(args, "segmenting", f"{args.unit}s") as progress:
+        for frame in iter_passage_frames(_documents(args, progress, counts), unit=args.unit, batch_size=4096):
+            writer.write(frame)
+            progress.update(frame, len(frame))
+        if not writer.rows:
+            writer.write(empty_passages())
+    print(f"{counts['documents']} documents{_empty_note(counts)} -> {writer.rows} {args.unit}s -> {args.output}",
+          file=sys.stderr)
     return EXIT_OK
+
+
+def _empty_note(counts: Counter) -> str:
+    return f" ({counts['empty']} with an empty text, which yield no passage)" if counts["empty"] else ""
+
+
+def _probe_output(path: str) -> None:
+    """Fail now, with an OutputError, if a file cannot be created at ``path``."""
+    out = Path(path)
+    probe = out.with_name(f".{out.name}.probe")
+    with writing_to(out):
+        if out.is_dir():
+            raise OutputError("is a folder; give a file name", path=out)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        probe.write_bytes(b"")
+        probe.unlink()
 
 
 def _model(path: str | None) -> Any:
@@ -175,56 +279,49 @@ def _settle(model: Any) -> None:
 
 
 def cmd_label(args: argparse.Namespace) -> int:
-    from tqdm.auto import tqdm
-
     from .pipeline import TableWriter, iter_labelled, iter_labelled_documents
 
-    model = _model(args.model)
-    if args.passages:
-        frame = _read_table(args.input, text_column=args.text_column, format=args.format, id_column=args.id_column,
-                            errors=args.errors)
-        total: int | None = len(frame)
-        batches = iter_labelled(frame.to_dict("records"), model, batch_size=args.batch_size,
-                                evidence=not args.no_evidence)
-    else:
-        from .corpus import iter_corpus
-
-        columns = {}
-        if args.text_column:
-            columns[args.text_column] = TEXT
-        if args.id_column:
-            columns[args.id_column] = "doc_id"
-        # small document chunks keep peak memory low on corpora with long documents
-        chunks = iter_corpus(args.input, chunk_size=256, format=args.format, columns=columns or None,
-                             errors=args.errors)
-        counts = {"documents": 0, "empty": 0}
-
-        def counted(chunks: Any) -> Any:
-            for chunk in chunks:
-                counts["documents"] += len(chunk)
-                counts["empty"] += int((chunk[TEXT].str.strip() == "").sum())
-                yield from chunk.to_dict("records")
-
-        docs = counted(chunks)
-        total = None
-        batches = iter_labelled_documents(docs, model, unit=args.unit, batch_size=args.batch_size,
-                                          evidence=not args.no_evidence)
-    n = 0
-    _settle(model)  # undone when the command ends
+    writer = TableWriter(args.output)  # fails now, before any work, if the output cannot be written
+    counts: Counter = Counter()
     try:
-        with TableWriter(args.output) as writer, \
-                tqdm(total=total, unit="passage", disable=args.quiet, desc="labelling") as bar:
-            for batch in batches:
-                writer.write(batch)
-                n += len(batch)
-                bar.update(len(batch))
-    finally:
-        gc.unfreeze()  # as it was, for a caller that goes on (a notebook, a test)
+        model = _model(args.model)
+        with _Progress(args, "labelling", "passages") as progress:
+            if args.passages:
+                from .corpus import iter_table
+
+                def frames() -> Iterator[pd.DataFrame]:
+                    for frame in iter_table(args.input, batch_size=args.batch_size, format=args.format,
+                                            text_column=args.text_column, id_column=args.id_column,
+                                            errors=args.errors):
+                        yield frame
+                        progress.update(frame, 0)
+
+                batches = iter_labelled(frames(), model, batch_size=args.batch_size, evidence=not args.no_evidence)
+            else:
+                batches = iter_labelled_documents(_documents(args, progress, counts), model, unit=args.unit,
+                                                  batch_size=args.batch_size, evidence=not args.no_evidence)
+            _settle(model)  # undone when the command ends
+            try:
+                for batch in batches:
+                    writer.write(batch)
+                    progress.update(batch, len(batch))
+            finally:
+                gc.unfreeze()  # as it was, for a caller that goes on (a notebook, a test)
+    except DataError as exc:
+        writer.abort()
+        if not args.passages and exc.field == "doc_id" and "duplicate" in exc.reason:
+            raise DataError(f"{exc.reason}; if each row is a passage (e.g. the output of 'framing segment'), "
+                            "label it with --passages", path=exc.path, row=exc.row, field=exc.field) from None
+        raise
+    except BaseException:
+        writer.abort()
+        raise
+    writer.close()
     if args.passages:
-        print(f"{n} passages labelled -> {args.output}", file=sys.stderr)
+        print(f"{writer.rows} passages labelled -> {args.output}", file=sys.stderr)
     else:
-        empty = f" ({counts['empty']} with an empty text, which yield no passage)" if counts["empty"] else ""
-        print(f"{counts['documents']} documents{empty} -> {n} passages labelled -> {args.output}", file=sys.stderr)
+        print(f"{counts['documents']} documents{_empty_note(counts)} -> {writer.rows} passages labelled -> "
+              f"{args.output}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -238,11 +335,13 @@ def cmd_train(args: argparse.Namespace) -> int:
     if args.dev:
         dev_frame = _read_table(args.dev, text_column=args.text_column)
         dev = (dev_frame[TEXT].tolist(), _labels_from_table(dev_frame, names, args.label_column, args.dev)[0])
+    _probe_output(args.output)  # before the training, not after
     clf = FramingClassifier(labels=names, random_state=args.random_state, use_cues=not args.no_cues)
     clf.fit(frame[TEXT].tolist(), Y, dev=dev)
     card = {"labels": names, "n_train": len(frame), "thresholds": dict(zip(names, map(float, clf.thresholds_))),
             "trained_on": str(args.input), "dev": str(args.dev) if args.dev else None}
-    save_model(clf, args.output, card=card)
+    with writing_to(Path(args.output)):
+        save_model(clf, args.output, card=card)
     print(f"trained on {len(frame)} passages, labels {names} -> {args.output}", file=sys.stderr)
     return EXIT_OK
 
@@ -250,6 +349,8 @@ def cmd_train(args: argparse.Namespace) -> int:
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from .evaluate import evaluate_predictions
 
+    if args.output:
+        _probe_output(args.output)
     model = _model(args.model)
     frame = _read_table(args.input, text_column=args.text_column)
     names = [str(c) for c in model.classes_]
@@ -258,7 +359,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     groups = frame["doc_id"].tolist() if "doc_id" in frame.columns else None
     scores = evaluate_predictions(Y, P, labels=names, groups=groups, n_boot=args.n_boot, random_state=0)
     if args.output:
-        Path(args.output).write_text(scores.to_json(orient="records", indent=2) + "\n")
+        with writing_to(Path(args.output)):
+            Path(args.output).write_text(scores.to_json(orient="records", indent=2) + "\n")
     print(scores[["label", "support", "precision", "recall", "f1", "f1_lo", "f1_hi"]].round(3).to_string(index=False))
     return EXIT_OK
 
@@ -272,7 +374,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from .report import write_report
 
     out = Path(args.output)
-    docs = align_events(load_demo_corpus("allsides"), recompute=True)
+    docs = align_events(load_demo_corpus("allsides"))  # the bundled events are kept; wire copy is marked
     labelled = label_documents(docs)
     carried = [c for c in ("title", "bias", "duplicate_of") if c not in labelled.columns]
     labelled = labelled.merge(docs[["doc_id", *carried]], on="doc_id", how="left")
@@ -373,7 +475,10 @@ def cmd_align(args: argparse.Namespace) -> int:
     from .events import align_events
     from .pipeline import write_table
 
-    docs = _read(args)
+    from .corpus import read_corpus
+
+    # alignment compares every pair of documents in a date window, so the corpus is read whole
+    docs = read_corpus(args.input, format=args.format, columns=_columns(args), errors=args.errors)
     out = align_events(docs, recompute=args.recompute, threshold=args.threshold, window_days=args.window_days,
                        date_decay_days=args.date_decay_days, duplicate_threshold=args.duplicate_threshold)
     write_table(out, args.output)
@@ -496,7 +601,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="framing",
         description="Framing analysis of news passages: segment, label with evidence, train, evaluate, report.",
-        epilog="Exit codes: 0 ok, 2 usage error, 3 bad input data, 4 missing file or corpus.",
+        epilog="Exit codes: 0 ok, 2 usage error, 3 bad input data, 4 missing file or corpus, "
+               "5 the output cannot be written.",
     )
     parser.add_argument("--version", action="version", version=f"framing {__version__}")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
@@ -531,7 +637,9 @@ def build_parser() -> argparse.ArgumentParser:
     tr = sub.add_parser("train", help="train a classifier on your own annotations")
     tr.add_argument("input", help="a .csv/.jsonl/.parquet table with a text column and labels")
     tr.add_argument("-o", "--output", required=True, help="model file to write (.skops)")
-    tr.add_argument("--labels", help="comma-separated label names (default: the codebook's four, or those found)")
+    tr.add_argument("--labels", help="comma-separated label names: your own 0/1 columns, or the names to expect in "
+                                     "--label-column (default: the codebook's four 0/1 columns if the table has them, "
+                                     "else the names found in --label-column)")
     tr.add_argument("--label-column", default=LABELS,
                     help="column with a list or ';'-separated labels, used unless there is one 0/1 column per label "
                          "(the --labels names, else the codebook's four)")
@@ -642,21 +750,41 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _for_cli(message: str) -> str:
+    """A library message with its Python spellings of options given as the command line's."""
+    for python, cli in _CLI_SPELLING:
+        message = message.replace(python, cli)
+    return message
+
+
+def _show_warning(message: Any, category: type, filename: str, lineno: int, file: Any = None,
+                  line: str | None = None) -> None:
+    """Warnings as plain messages (no source line): repairs under --errors coerce, mostly."""
+    kind = "warning" if issubclass(category, RepairWarning) else category.__name__
+    print(f"framing: {kind}: {_for_cli(str(message))}", file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code (0 ok, 2 usage, 3 bad data, 4 missing input, 5 output)."""
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         return _usage(parser)
-    try:
-        return int(args.func(args))
-    except MissingDataError as exc:
-        print(f"framing: error: {exc}", file=sys.stderr)
-        return EXIT_MISSING
-    except (DataError, UnicodeDecodeError) as exc:
-        print(f"framing: error: {exc}", file=sys.stderr)
-        return EXIT_DATA
-    except KeyboardInterrupt:  # pragma: no cover
-        return 130
+    with warnings.catch_warnings():
+        warnings.showwarning = _show_warning  # restored when the command ends
+        try:
+            return int(args.func(args))
+        except MissingDataError as exc:
+            print(f"framing: error: {_for_cli(str(exc))}", file=sys.stderr)
+            return EXIT_MISSING
+        except OutputError as exc:
+            print(f"framing: error: {exc}", file=sys.stderr)
+            return EXIT_OUTPUT
+        except (DataError, UnicodeDecodeError) as exc:
+            print(f"framing: error: {_for_cli(str(exc))}", file=sys.stderr)
+            return EXIT_DATA
+        except KeyboardInterrupt:  # pragma: no cover
+            return 130
 
 
 if __name__ == "__main__":  # pragma: no cover

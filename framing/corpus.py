@@ -17,10 +17,16 @@ A ``date`` given as a number of the size of a Unix time (seconds, or millisecond
 other dates are kept as text.
 
 With ``errors="coerce"`` nothing is raised for row-level problems and no row is
-dropped: missing texts become ``""``, non-strings are converted with ``str``, invalid
-UTF-8 bytes become U+FFFD, duplicate ids get a ``#2``, ``#3`` ... suffix, and each
-repair is recorded in the row's ``meta["framing_repairs"]`` and summarised in one
-:class:`UserWarning`.
+dropped: missing texts become ``""``, non-strings are converted with ``str`` (an integer
+stays as written: ``123``, not ``123.0``), a line that is not valid UTF-8 is decoded in
+the encoding ``charset-normalizer`` finds for it (Windows-1252 where that reads the same,
+so "El Pa\xeds" becomes "El País"; U+FFFD only where no encoding fits), duplicate ids get
+a ``#2``, ``#3`` ... suffix, and each repair is recorded in the row's
+``meta["framing_repairs"]`` and summarised in one :class:`framing.errors.RepairWarning`.
+
+CSV files are read with the delimiter their header line uses (``,``, ``;``, tab or ``|``;
+tab for ``.tsv``). Every format is read in batches, so :func:`iter_corpus` and
+:func:`iter_table` keep memory flat however large the file.
 """
 from __future__ import annotations
 
@@ -29,6 +35,7 @@ import io
 import json
 import math
 import os
+import re
 import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -48,11 +55,12 @@ from .columns import (
     TITLE,
     URL,
 )
-from .errors import DataError, MissingDataError
+from .errors import DataError, MissingDataError, RepairWarning
 
 __all__ = [
     "read_corpus",
     "iter_corpus",
+    "iter_table",
     "load_corpus",
     "load_demo_corpus",
     "data_home",
@@ -181,8 +189,8 @@ def load_demo_corpus(name: str = "seeds") -> pd.DataFrame:
     name : {"seeds", "allsides"}, default "seeds"
         ``"seeds"``: 2025 reporting on Russia-Azerbaijan relations (six documents, with
         hand-assigned events). ``"allsides"``: 58 articles by left, centre and right
-        outlets on eight shared events (``bias`` column; no event ids: align them with
-        :func:`framing.align_events`). See ``data/corpus/README.md``.
+        outlets on eight shared events (``event_id``, and a ``bias`` column). See
+        ``data/corpus/README.md``.
 
     Returns
     -------
@@ -289,14 +297,51 @@ def read_corpus(
 
 def _records(path: Path, fmt: str, errors: Errors) -> list[dict[str, Any]]:
     """The raw records of a file or folder in one of the file formats."""
+    return [rec for batch in _record_batches(path, fmt, errors, 65536) for rec in batch]
+
+
+def _record_batches(path: Path, fmt: str, errors: Errors, size: int,
+                    meter: _Meter | None = None) -> Iterator[list[dict[str, Any]]]:
+    """The raw records of a file or folder (not a saved HF dataset), ``size`` at a time, as they
+    are written (ids and numbers not converted); read failures are DataErrors naming the file."""
     with _ReadFailure(path, fmt):
         if fmt == "jsonl":
-            return list(_jsonl_records(path, errors))
-        if fmt == "csv":
-            return _csv_records(path, errors)
-        if fmt == "parquet":
-            return pd.read_parquet(path).to_dict("records")
-        return _txt_records(path, errors)
+            yield from _batched(_jsonl_records(path, errors, meter=meter), size)
+        elif fmt == "csv":
+            for frame in _csv_chunks(path, errors, str, size, meter=meter):
+                yield frame.to_dict("records")
+        elif fmt == "parquet":
+            for batch in _parquet_batches(path, size, meter=meter):
+                yield batch.to_pylist()
+        else:
+            yield from _batched(_txt_records(path, errors), size)
+
+
+def _batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    batch: list[Any] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _parquet_batches(path: Path, size: int, meter: _Meter | None = None) -> Iterator[Any]:
+    """The record batches of a Parquet file, or of every ``*.parquet`` file of a folder (a
+    partitioned dataset, in file-name order); a failure names the file."""
+    import pyarrow.parquet as pq
+
+    files = sorted(p for p in path.rglob("*.parquet") if p.is_file()) if path.is_dir() else [path]
+    for file in files:
+        with _ReadFailure(file, "parquet"):
+            reader = pq.ParquetFile(file)
+            share = file.stat().st_size / max(reader.metadata.num_rows, 1)
+            for batch in reader.iter_batches(batch_size=size):
+                if meter is not None:
+                    meter.advance(round(batch.num_rows * share))
+                yield batch
 
 
 def iter_corpus(
@@ -311,10 +356,13 @@ def iter_corpus(
 ) -> Iterator[pd.DataFrame]:
     """Read documents in chunks, for corpora larger than memory.
 
-    JSONL files are streamed line by line; other sources are read whole and cut into
-    chunks. Takes the arguments of :func:`read_corpus`; yields DataFrames of at most
+    Files of every format are read in batches (JSONL line by line, CSV and Parquet in
+    blocks), so memory stays flat; a DataFrame or Hugging Face dataset is cut into chunks.
+    Takes the arguments of :func:`read_corpus`; yields DataFrames of at most
     ``chunk_size`` documents, with the same validation (row numbers and duplicate ids
-    are tracked across chunks).
+    are tracked across chunks). For a file, ``chunk.attrs["bytes_read"]`` and
+    ``chunk.attrs["bytes_total"]`` say how far into the file the chunk ends (compressed
+    bytes for a ``.gz`` file), for progress bars.
 
     Examples
     --------
@@ -325,24 +373,57 @@ def iter_corpus(
     """
     dup = duplicate_ids or ("raise" if errors == "raise" else "rename")
     path = None if isinstance(source, pd.DataFrame) or _is_hf_dataset(source) else Path(source)
-    if path is not None and path.exists() and duplicate_ids is None and (corpus or _stem(path)) in _RENAME_DUPLICATE_IDS:
-        dup = "rename"
-    if path is not None and path.exists() and (format or _infer_format(path)) == "jsonl":
-        seen: dict[str, int] = {}
-        offset = 0
-        chunk: list[dict[str, Any]] = []
-        for rec in _jsonl_records(path, errors, checked=True):
-            chunk.append(rec)
-            if len(chunk) >= chunk_size:
-                yield _normalise(chunk, str(path), corpus or _stem(path), columns, errors, dup, seen, offset)
-                offset += len(chunk)
-                chunk = []
-        if chunk or offset == 0:
-            yield _normalise(chunk, str(path), corpus or _stem(path), columns, errors, dup, seen, offset)
+    fmt = None
+    if path is not None:
+        if not path.exists():
+            raise MissingDataError(f"{path}: no such file or folder")
+        fmt = format or _infer_format(path)
+        if fmt not in FORMATS:
+            raise DataError(f"unknown format {fmt!r}; supported: {', '.join(FORMATS)}", path=path)
+        if duplicate_ids is None and (corpus or _stem(path)) in _RENAME_DUPLICATE_IDS:
+            dup = "rename"
+    if path is None or fmt == "hf":
+        frame = read_corpus(source, format=format, columns=columns, corpus=corpus, errors=errors, duplicate_ids=dup)
+        for start in range(0, max(len(frame), 1), chunk_size):
+            chunk = frame.iloc[start:start + chunk_size].reset_index(drop=True)
+            chunk.attrs.update(rows_read=start + len(chunk), rows_total=len(frame))
+            yield chunk
         return
-    frame = read_corpus(source, format=format, columns=columns, corpus=corpus, errors=errors, duplicate_ids=dup)
-    for start in range(0, max(len(frame), 1), chunk_size):
-        yield frame.iloc[start:start + chunk_size].reset_index(drop=True)
+    seen: dict[str, int] = {}
+    offset = 0
+    meter = _Meter(path)
+    for records in _record_batches(path, fmt, errors, chunk_size, meter):
+        chunk = _normalise(records, str(path), corpus or _stem(path), columns, errors, dup, seen, offset)
+        offset += len(records)
+        chunk.attrs.update(bytes_read=meter.read(), bytes_total=meter.total)
+        yield chunk
+    if offset == 0:
+        yield _normalise([], str(path), corpus or _stem(path), columns, errors, dup, seen, offset)
+
+
+class _Meter:
+    """How far a reader is into its file, for progress bars: the position in the raw file (the
+    compressed position for a .gz file), or the bytes of the Parquet batches read so far."""
+
+    def __init__(self, path: Path) -> None:
+        files = [p for p in path.rglob("*") if p.is_file()] if path.is_dir() else [path]
+        self.total = sum(p.stat().st_size for p in files)
+        self._raw: Any = None
+        self._advanced = 0
+
+    def attach(self, raw: Any) -> None:
+        self._raw = raw
+
+    def advance(self, n: int) -> None:
+        self._advanced += n
+
+    def read(self) -> int:
+        if self._raw is not None:
+            try:
+                return min(self._raw.tell(), self.total)
+            except (ValueError, OSError):  # closed: the whole file was read
+                return self.total
+        return min(self._advanced, self.total)
 
 
 def read_table(
@@ -357,18 +438,21 @@ def read_table(
 ) -> pd.DataFrame:
     """Read a table of passages or labelled rows *as is*: every column kept, one row per row.
 
-    The reader behind ``framing label --passages``, ``framing train``, ``framing evaluate``
-    and ``framing report``. It takes the sources :func:`read_corpus` takes, with the same
-    failure policy, but does not fold columns into ``meta``: label columns, offsets and
-    ids come back as they are. CSV fields are read as strings in the text and id
-    columns (so ``007`` stays ``007``) and with pandas' type inference elsewhere; an
-    empty CSV field is missing, except in the text column, where it is the empty text.
+    The reader behind ``framing train``, ``framing evaluate`` and ``framing report``
+    (``framing label --passages`` streams the same batches with :func:`iter_table`). It
+    takes the sources :func:`read_corpus` takes, with the same failure policy, but does not
+    fold columns into ``meta``: label columns, offsets and ids come back as they are. The
+    text and id columns keep their values as written (CSV fields as strings, so ``007``
+    stays ``007``; an integer stays an integer, never ``123.0``); other columns get pandas'
+    type inference. An empty CSV field is missing, except in the text column, where it is
+    the empty text.
 
     Parameters
     ----------
     source : path-like, pandas.DataFrame or datasets.Dataset
         A ``.jsonl``/``.jsonl.gz``, ``.csv``/``.tsv`` (optionally ``.gz``), ``.parquet``
-        file, a ``.txt`` file or folder, or a saved Hugging Face dataset.
+        file or folder of Parquet files, a ``.txt`` file or folder, or a saved Hugging Face
+        dataset.
     format : {"jsonl", "csv", "parquet", "txt", "hf"}, optional
         Overrides the format inferred from the suffix.
     text_column : str, optional
@@ -378,8 +462,8 @@ def read_table(
         A column to rename to ``doc_id``.
     errors : {"raise", "coerce"}, default "raise"
         A missing or non-string text, or invalid UTF-8: :class:`DataError` naming file, row
-        and field, or (``"coerce"``) ``""``/``str(value)``/U+FFFD and one
-        :class:`UserWarning` listing the repaired rows.
+        and field, or (``"coerce"``) the repairs of the module docstring and one
+        :class:`framing.errors.RepairWarning` listing the repaired rows.
     split : str, default "train"
         Which split of a saved ``DatasetDict``.
     strings : sequence of str, optional
@@ -399,12 +483,53 @@ def read_table(
                    text  x
     0  The FSB said so.  1
     """
+    parts = list(iter_table(source, format=format, text_column=text_column, id_column=id_column, errors=errors,
+                            split=split, strings=strings, batch_size=1 << 20, _stacklevel=3))
+    frame = parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
+    frame.attrs.clear()
+    return frame
+
+
+def iter_table(
+    source: Any,
+    *,
+    batch_size: int = 4096,
+    format: str | None = None,
+    text_column: str | None = None,
+    id_column: str | None = None,
+    errors: Errors = "raise",
+    split: str = "train",
+    strings: Sequence[str] = (),
+    _stacklevel: int = 2,
+) -> Iterator[pd.DataFrame]:
+    """Read a table of passages as :func:`read_table` does, ``batch_size`` rows at a time.
+
+    Memory stays flat however large the file (CSV, JSONL and Parquet are read in blocks).
+    Row numbers in errors count from the start of the file; repairs under
+    ``errors="coerce"`` are summarised in one warning at the end. At least one frame is
+    yielded, with the table's columns, even for a table with no rows. For a file,
+    ``frame.attrs["bytes_read"]`` and ``frame.attrs["bytes_total"]`` say how far into the
+    file the frame ends (for progress bars).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from framing.corpus import iter_table
+    >>> [len(f) for f in iter_table(pd.DataFrame({"text": ["a", "b", "c"]}), batch_size=2)]
+    [2, 1]
+    """
     if errors not in ("raise", "coerce"):
         raise ValueError(f"errors must be 'raise' or 'coerce', not {errors!r}")
+    if batch_size < 1:
+        raise ValueError("batch_size must be at least 1")
     text_col = text_column or TEXT
+    strings = {text_col, id_column or DOC_ID, *strings}
+    meter = None
     if isinstance(source, pd.DataFrame) or _is_hf_dataset(source):
         label = "<DataFrame>" if isinstance(source, pd.DataFrame) else "<datasets.Dataset>"
-        frame = source.copy() if isinstance(source, pd.DataFrame) else _load_hf(source, split, label).to_pandas()
+        whole = source if isinstance(source, pd.DataFrame) else _load_hf(source, split, label).to_pandas()
+        frames: Iterable[pd.DataFrame] = (whole.iloc[i:i + batch_size].copy()
+                                          for i in range(0, max(len(whole), 1), batch_size))
     else:
         path = Path(source)
         if not path.exists():
@@ -413,38 +538,94 @@ def read_table(
         fmt = format or _infer_format(path)
         if fmt not in FORMATS:
             raise DataError(f"unknown format {fmt!r}; supported: {', '.join(FORMATS)}", path=path)
-        with _ReadFailure(path, fmt):
-            if fmt == "csv":
-                frame = _csv_frame(path, errors, dtype={c: str for c in (text_col, id_column or DOC_ID, *strings)})
+        meter = _Meter(path)
+        frames = _table_frames(path, fmt, errors, text_col, strings, batch_size, split, meter)
+    repaired: list[str] = []
+    offset = 0
+    for frame in frames:
+        frame = _checked_table(frame, label, text_column, id_column, errors, offset, repaired)
+        offset += len(frame)
+        if meter is not None:
+            frame.attrs.update(bytes_read=meter.read(), bytes_total=meter.total)
+        yield frame
+    _warn_repaired(label, repaired, stacklevel=_stacklevel)
+
+
+def _table_frames(path: Path, fmt: str, errors: Errors, text_col: str, strings: set[str], size: int, split: str,
+                  meter: _Meter) -> Iterator[pd.DataFrame]:
+    """Raw frames of a table file, the text and id columns (``strings``) as written."""
+    with _ReadFailure(path, fmt):
+        if fmt == "csv":
+            yielded = False
+            for frame in _csv_chunks(path, errors, {c: str for c in strings}, size, meter=meter):
                 if text_col in frame.columns:  # CSV has no None: an empty text field is an empty text
                     frame[text_col] = frame[text_col].fillna("")
-            elif fmt == "parquet":
-                frame = pd.read_parquet(path)
-            elif fmt == "hf":
-                frame = _load_hf(path, split, label).to_pandas()
-            else:
-                frame = pd.DataFrame.from_records(_records(path, fmt, errors))
+                yielded = True
+                yield frame
+            if not yielded:
+                yield pd.DataFrame()
+        elif fmt == "parquet":
+            import pyarrow.parquet as pq
+
+            batches = _parquet_batches(path, size, meter=meter)
+            first = True
+            for batch in batches:
+                first = False
+                yield _exact_frame(batch.to_pandas(), {c: batch.column(c).to_pylist() for c in strings
+                                                       if c in batch.schema.names})
+            if first:
+                files = sorted(p for p in path.rglob("*.parquet")) if path.is_dir() else [path]
+                yield pq.read_schema(files[0]).empty_table().to_pandas() if files else pd.DataFrame()
+        elif fmt == "hf":
+            yield _load_hf(path, split, str(path)).to_pandas()
+        else:
+            batches = _record_batches(path, fmt, errors, size, meter)
+            first = True
+            for records in batches:
+                first = False
+                frame = pd.DataFrame.from_records(records)
+                yield _exact_frame(frame, {c: [r.get(c) for r in records] for c in strings if c in frame.columns})
+            if first:
+                yield pd.DataFrame()
+
+
+def _exact_frame(frame: pd.DataFrame, exact: Mapping[str, list[Any]]) -> pd.DataFrame:
+    """``frame`` with the given columns replaced by their values as written (an integer column
+    with a missing value would otherwise become floats: ``123.0``)."""
+    for col, values in exact.items():
+        frame[col] = pd.Series(values, index=frame.index, dtype=object)
+    return frame
+
+
+def _checked_table(frame: pd.DataFrame, label: str, text_column: str | None, id_column: str | None,
+                   errors: Errors, offset: int, repaired: list[str]) -> pd.DataFrame:
+    """Rename the text and id columns, check every text (rows numbered from ``offset + 1``)."""
     renames = {}
     for given, name in ((text_column, TEXT), (id_column, DOC_ID)):
         if given is None or given == name:
             continue
         if given not in frame.columns:
-            raise DataError(f"no column {given!r}; the table has {[str(c) for c in frame.columns]}",
-                            path=label, field=given)
+            raise DataError(f"no column {given!r}; the table has {_shown_columns(frame)}", path=label, field=given)
         if name in frame.columns:
             raise DataError(f"cannot rename {given!r} to {name!r}: the table already has a {name!r} column",
                             path=label, field=name)
         renames[given] = name
     frame = frame.rename(columns=renames)
     if TEXT not in frame.columns:
-        raise DataError(f"no text column; the table has {[str(c) for c in frame.columns if c != '__repairs__']} "
-                        "(name it with text_column= / --text-column)", path=label, field=TEXT)
+        if not len(frame.columns):
+            raise DataError("the table is empty (no header, no rows)", path=label)
+        raise DataError(f"no text column; the table has {_shown_columns(frame)} (name it with "
+                        "text_column= / --text-column)", path=label, field=TEXT)
     repairs = [list(r) if isinstance(r, list) else [] for r in frame.pop("__repairs__")] \
         if "__repairs__" in frame.columns else [[] for _ in range(len(frame))]
-    frame[TEXT] = pd.Series([_checked_text(t, label, i + 1, errors, repairs[i]) for i, t in enumerate(frame[TEXT])],
-                            index=frame.index, dtype=object)
-    _warn_repaired(label, [f"row {i + 1}: {'; '.join(r)}" for i, r in enumerate(repairs) if r], stacklevel=2)
+    frame[TEXT] = pd.Series([_checked_text(t, label, offset + i + 1, errors, repairs[i])
+                             for i, t in enumerate(frame[TEXT])], index=frame.index, dtype=object)
+    repaired += [f"row {offset + i + 1}: {'; '.join(r)}" for i, r in enumerate(repairs) if r]
     return frame.reset_index(drop=True)
+
+
+def _shown_columns(frame: pd.DataFrame) -> list[str]:
+    return [str(c) for c in frame.columns if c != "__repairs__"]
 
 
 def iter_jsonl(path: str | os.PathLike[str]) -> Iterator[dict[str, Any]]:
@@ -522,40 +703,73 @@ class _ReadFailure:
         return False
 
 
-def _open_binary(path: Path) -> io.BufferedIOBase:
-    if path.suffix == ".gz":
-        return gzip.open(path, "rb")  # type: ignore[return-value]
-    return open(path, "rb")
+def _open_binary(path: Path, meter: _Meter | None = None) -> io.BufferedIOBase:
+    fh: Any = gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb")
+    if meter is not None:
+        meter.attach(fh.fileobj if path.suffix == ".gz" else fh)  # the raw (compressed) position
+    return fh  # type: ignore[no-any-return]
 
 
-def _decode(raw: bytes, path: Path, row: int | None, errors: Errors) -> tuple[str, bool]:
+def _decode(raw: bytes, path: Path, row: int | None, errors: Errors, *, what: str = "row") -> tuple[str, str | None]:
+    """The text of one line (or file), and the repair made, if any (``errors="coerce"``)."""
     try:
-        return raw.decode("utf-8"), False
+        return raw.decode("utf-8"), None
     except UnicodeDecodeError as exc:
         if errors == "raise":
             raise DataError(
-                f"invalid UTF-8 at byte {exc.start} of the row ({exc.reason}); re-encode the "
+                f"invalid UTF-8 at byte {exc.start} of the {what} ({exc.reason}); re-encode the "
                 "file as UTF-8 or read it with errors='coerce'",
                 path=path,
                 row=row,
             ) from None
-        return raw.decode("utf-8", errors="replace"), True
+        return _fallback_decode(raw)
+
+
+def _fallback_decode(raw: bytes) -> tuple[str, str]:
+    """Bytes that are not UTF-8, decoded as Windows-1252 where that reads as Western text, else
+    in the encoding charset-normalizer finds for them; U+FFFD replaces what nothing decodes.
+
+    Windows-1252 "reads as Western text" when no three non-ASCII letters follow each other
+    (accents in Latin words: "El País", "Straße"); Cyrillic or Greek bytes read that way
+    become runs of accented letters ("Ïðåçèäåíò") and go to the detector instead.
+    """
+    try:
+        western: str | None = raw.decode("cp1252")
+    except UnicodeDecodeError:
+        western = None
+    if western is not None and not _FOREIGN_RUN.search(western):
+        return western, "invalid UTF-8: decoded as cp1252"
+    try:
+        from charset_normalizer import from_bytes
+    except ImportError:  # pragma: no cover - a dependency; without it, Windows-1252 or U+FFFD
+        best = None
+    else:
+        best = from_bytes(raw).best()
+    if best is not None:
+        return str(best), f"invalid UTF-8: decoded as {best.encoding}"
+    if western is not None:
+        return western, "invalid UTF-8: decoded as cp1252"
+    return raw.decode("utf-8", errors="replace"), "invalid UTF-8 replaced by U+FFFD"
+
+
+_FOREIGN_RUN = re.compile(r"[^\W\d_a-zA-Z]{3}")
 
 
 _ARRAY_HINT = ("; this looks like one JSON array, but framing reads JSON Lines (one object per line): convert "
                "it, e.g. pandas.read_json(path).to_json(out, orient='records', lines=True)")
 
 
-def _jsonl_records(path: Path, errors: Errors, *, checked: bool = False) -> Iterator[dict[str, Any]]:
+def _jsonl_records(path: Path, errors: Errors, *, checked: bool = False,
+                   meter: _Meter | None = None) -> Iterator[dict[str, Any]]:
     if checked:  # a streaming caller: map read failures here, where they happen
         with _ReadFailure(path, "jsonl"):
-            yield from _jsonl_records(path, errors)
+            yield from _jsonl_records(path, errors, meter=meter)
         return
-    with _open_binary(path) as fh:
+    with _open_binary(path, meter) as fh:
         for lineno, raw in enumerate(fh, start=1):
             if not raw.strip():
                 continue  # blank lines are not rows
-            line, repaired = _decode(raw, path, lineno, errors)
+            line, repair = _decode(raw, path, lineno, errors)
             try:
                 obj = json.loads(line)
             except json.JSONDecodeError as exc:
@@ -565,66 +779,137 @@ def _jsonl_records(path: Path, errors: Errors, *, checked: bool = False) -> Iter
             if not isinstance(obj, dict):
                 hint = _ARRAY_HINT if lineno == 1 and isinstance(obj, list) else ""
                 raise DataError(f"expected a JSON object, got {type(obj).__name__}{hint}", path=path, row=lineno)
-            if repaired:
-                obj["__repairs__"] = ["invalid UTF-8 replaced"]
+            if repair:
+                obj["__repairs__"] = [repair]
             yield obj
 
 
-def _csv_records(path: Path, errors: Errors) -> list[dict[str, Any]]:
-    return _csv_frame(path, errors, dtype=str).to_dict("records")
+_DELIMITERS = (",", ";", "\t", "|")
 
 
-def _csv_frame(path: Path, errors: Errors, dtype: Any) -> pd.DataFrame:
-    """Decode (strict UTF-8 unless coerced) and parse a CSV/TSV file. Where bytes were
-    replaced, a ``__repairs__`` column records it on the rows that carry U+FFFD."""
+def _sniff_delimiter(header: str) -> str:
+    """The delimiter a CSV header line uses: the most frequent of , ; tab | outside quotes (``,`` if none)."""
+    outside = re.sub(r'"[^"]*"', "", header)
+    counts = {d: outside.count(d) for d in _DELIMITERS}
+    best = max(_DELIMITERS, key=lambda d: counts[d])  # ties go to the earlier: ',' first
+    return best if counts[best] else ","
+
+
+class _DecodedLines:
+    """A text stream over a binary file for pandas' CSV parser, decoded line by line: invalid
+    UTF-8 raises a DataError naming the line, or (coerce) is decoded by :func:`_fallback_decode`,
+    the physical line numbers of such repairs kept in ``repaired``."""
+
+    def __init__(self, fh: Any, path: Path, errors: Errors) -> None:
+        self._lines = iter(fh)
+        self.path, self.errors = path, errors
+        self.lineno = 0
+        self.repaired: dict[int, str] = {}
+        self._pending = ""
+
+    def readline(self) -> str:
+        for raw in self._lines:
+            self.lineno += 1
+            text, repair = _decode(raw, self.path, None, self.errors, what=f"line {self.lineno}")
+            if repair:
+                self.repaired[self.lineno] = repair
+            return text
+        return ""
+
+    def peek_line(self) -> str:
+        if not self._pending:
+            self._pending = self.readline()
+        return self._pending
+
+    def read(self, n: int = -1) -> str:
+        out, size = [self._pending], len(self._pending)
+        self._pending = ""
+        while n < 0 or size < n:
+            line = self.readline()
+            if not line:
+                break
+            out.append(line)
+            size += len(line)
+        return "".join(out)
+
+
+def _repaired_rows(path: Path, errors: Errors, sep: str) -> dict[int, str]:
+    """0-based data row -> repair, for the rows of a CSV file whose lines needed a repair
+    (the csv module counts the physical lines of each row, quoted line breaks included)."""
+    import csv
+
     with _open_binary(path) as fh:
-        raw = fh.read()
-    repaired = False
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        if errors == "raise":
-            raise DataError(
-                f"invalid UTF-8 at line {line} of the file ({exc.reason}); re-encode it as UTF-8 "
-                "or read it with errors='coerce'",
-                path=path,
-            ) from None
-        text = raw.decode("utf-8", errors="replace")
-        repaired = True
-    sep = "\t" if ".tsv" in [s.lower() for s in path.suffixes] else ","
-    # only an empty field is missing: "NA", "null", "None" are text
-    na: Any = [] if dtype is str else [""]
-    with warnings.catch_warnings():
-        # a first data row with more fields than the header would silently become an index
-        # (index_col=None) or lose its extra fields (index_col=False, with this warning)
-        warnings.simplefilter("error", pd.errors.ParserWarning)
-        try:
-            frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=dtype, keep_default_na=False, na_values=na,
-                                index_col=False)
-        except pd.errors.ParserWarning:
-            raise DataError("a row has more fields than the header; quote fields that contain the separator",
-                            path=path) from None
-    if repaired:
-        frame["__repairs__"] = [["invalid UTF-8 replaced"] if any(isinstance(v, str) and "\ufffd" in v for v in row)
-                                else [] for row in frame.itertuples(index=False)]
-    return frame
+        lines = _DecodedLines(fh, path, errors)
+        reader = csv.reader(iter(lines.readline, ""), delimiter=sep)
+        out: dict[int, str] = {}
+        row, last = -1, 0
+        for record in reader:
+            if record:  # pandas skips blank lines
+                spanned = range(last + 1, reader.line_num + 1)
+                notes = [lines.repaired[i] for i in spanned if i in lines.repaired]
+                if notes and row >= 0:
+                    out[row] = notes[0]
+                row += 1
+            last = reader.line_num
+        return out
+
+
+def _csv_chunks(path: Path, errors: Errors, dtype: Any, size: int, *,
+                meter: _Meter | None = None) -> Iterator[pd.DataFrame]:
+    """Decode (strict UTF-8 unless coerced) and parse a CSV/TSV file, ``size`` rows at a time.
+    Rows whose lines were repaired get a ``__repairs__`` column saying how."""
+    with _open_binary(path, meter) as fh:
+        lines = _DecodedLines(fh, path, errors)
+        header = lines.peek_line()
+        if not header:
+            raise DataError("cannot be read as csv (the file is empty)", path=path)
+        sep = "\t" if ".tsv" in [s.lower() for s in path.suffixes] else _sniff_delimiter(header)
+        # only an empty field is missing: "NA", "null", "None" are text
+        na: Any = [] if dtype is str else [""]
+        reader = pd.read_csv(lines, sep=sep, dtype=dtype, keep_default_na=False, na_values=na, index_col=False,
+                             chunksize=size)
+        repaired: dict[int, str] | None = None
+        start = 0
+        while True:
+            with warnings.catch_warnings():
+                # a first data row with more fields than the header would silently become an index
+                # (index_col=None) or lose its extra fields (index_col=False, with this warning)
+                warnings.simplefilter("error", pd.errors.ParserWarning)
+                try:
+                    frame = next(reader)
+                except StopIteration:
+                    break
+                except pd.errors.ParserWarning:
+                    raise DataError("a row has more fields than the header; quote fields that contain the "
+                                    f"separator {sep!r}", path=path) from None
+            if lines.repaired and repaired is None:
+                repaired = _repaired_rows(path, errors, sep)
+            if repaired:
+                frame["__repairs__"] = [[repaired[i]] if i in repaired else []
+                                        for i in range(start, start + len(frame))]
+            start += len(frame)
+            yield frame
+        if start == 0:  # a header and no rows: an empty table with the header's columns
+            import csv
+
+            yield pd.DataFrame(columns=next(csv.reader([header], delimiter=sep)))
 
 
 def _txt_records(path: Path, errors: Errors) -> list[dict[str, Any]]:
     files = [path] if path.is_file() else sorted(path.glob("*.txt"))
     meta: dict[str, dict[str, Any]] = {}
     if path.is_dir() and (path / "metadata.csv").exists():
-        for rec in _csv_records(path / "metadata.csv", errors):
-            if DOC_ID not in rec:
-                raise DataError("metadata.csv needs a doc_id column", path=path / "metadata.csv", field=DOC_ID)
-            meta[str(rec[DOC_ID])] = rec
+        for batch in _csv_chunks(path / "metadata.csv", errors, str, 65536):
+            for rec in batch.to_dict("records"):
+                if DOC_ID not in rec:
+                    raise DataError("metadata.csv needs a doc_id column", path=path / "metadata.csv", field=DOC_ID)
+                meta[str(rec[DOC_ID])] = rec
     records = []
     for f in files:
-        text, repaired = _decode(f.read_bytes(), f, None, errors)
+        text, repair = _decode(f.read_bytes(), f, None, errors, what="file")
         rec: dict[str, Any] = {**meta.get(f.stem, {}), DOC_ID: f.stem, TEXT: text}
-        if repaired:
-            rec["__repairs__"] = ["invalid UTF-8 replaced"]
+        if repair:
+            rec["__repairs__"] = [repair]
         records.append(rec)
     return records
 
@@ -660,7 +945,8 @@ def _read_hf(
 ) -> pd.DataFrame:
     label = "<datasets.Dataset>" if _is_hf_dataset(source) else str(source)
     ds = _load_hf(source, split, label)
-    records = ds.to_pandas().to_dict("records") if hasattr(ds, "to_pandas") else list(ds)
+    # as written: to_pandas would turn an integer column with a missing value into floats (123.0)
+    records = ds.to_list() if hasattr(ds, "to_list") else list(ds)
     return _normalise(records, label, corpus or "hf", columns, errors, dup)
 
 
@@ -715,7 +1001,7 @@ def _warn_repaired(label: str, repaired: list[str], stacklevel: int) -> None:
     """One warning for all rows repaired under ``errors="coerce"`` (the first five shown)."""
     if repaired:
         shown = "; ".join(repaired[:5]) + (" ..." if len(repaired) > 5 else "")
-        warnings.warn(f"{label}: repaired {len(repaired)} row(s): {shown}", UserWarning, stacklevel=stacklevel + 1)
+        warnings.warn(f"{label}: repaired {len(repaired)} row(s): {shown}", RepairWarning, stacklevel=stacklevel + 1)
 
 
 def _date_str(value: Any) -> str | None:

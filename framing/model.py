@@ -424,8 +424,9 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
         """Explain the prediction for one passage.
 
         Returns, per label, the probability, the threshold, whether it is predicted,
-        the cue spans that are evidence for it, and the ``top`` features with the
-        largest positive contribution (weight x value) to its score.
+        the cue spans that are evidence for it (for the codebook's labels only: a label of
+        your own has no cue types, so its ``cues`` list is empty), and the ``top`` features
+        with the largest positive contribution (weight x value) to its score.
 
         Examples
         --------
@@ -458,7 +459,8 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
                 "probability": float(proba[j]),
                 "threshold": float(self.thresholds_[j]),
                 "predicted": bool(proba[j] >= self.thresholds_[j]),
-                "cues": [c._asdict() for c in cues if wanted is None or c.cue_type in wanted],
+                # only the codebook's labels have cue evidence, as in predict_with_evidence
+                "cues": [c._asdict() for c in cues if wanted is not None and c.cue_type in wanted],
                 "top_features": contributions,
             }
         return out

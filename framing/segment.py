@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
@@ -44,8 +44,10 @@ from .columns import (
     START,
     TEXT,
 )
+from .errors import DataError
 
-__all__ = ["sentence_spans", "paragraph_spans", "segment", "iter_passages", "iter_passage_frames", "Unit"]
+__all__ = ["sentence_spans", "paragraph_spans", "segment", "iter_passages", "iter_passage_frames", "empty_passages",
+           "Unit"]
 
 Unit = Literal["sentence", "paragraph"]
 
@@ -436,6 +438,60 @@ def _passages_of(text: str, unit: Unit) -> Iterator[tuple[int, int, int]]:
         yield p, s, e
 
 
+_INT_COLUMNS = (INDEX, PARAGRAPH, START, END)
+_BASE_FROM_DOC = (CORPUS, DOC_ID, OUTLET, DATE, EVENT_ID)
+_BASE_KEYS = frozenset((*_BASE_FROM_DOC, TEXT))
+# a document column of one of these names would overwrite what segmentation writes
+_PASSAGE_ONLY = frozenset(PASSAGE_COLUMNS) - set(_BASE_FROM_DOC) - {TEXT}
+
+
+def _documents(docs: Any, caller: str) -> Iterable[dict[str, Any]]:
+    """Document records of ``docs``, or a clear error saying what ``caller`` expects."""
+    expected = (f"{caller}() takes documents: a DataFrame (or Hugging Face Dataset, or records) with a "
+                "'text' and a 'doc_id' column, e.g. from framing.read_corpus")
+    if isinstance(docs, str):
+        raise TypeError(f"{expected}, not a str; for the sentences of one text use framing.sentence_spans(text), "
+                        "or segment(pd.DataFrame({'doc_id': ['1'], 'text': [text]}))")
+    columns = None
+    if isinstance(docs, pd.DataFrame):
+        columns = [str(c) for c in docs.columns]
+    elif type(docs).__module__.startswith("datasets.") and hasattr(docs, "column_names"):
+        columns = list(docs.column_names) if isinstance(docs.column_names, list) else None
+    elif type(docs).__module__.startswith("dask"):
+        raise TypeError(f"{caller}() runs on pandas; for a dask DataFrame use framing.label_documents(ddf) "
+                        "or ddf.map_partitions(framing.segment)")
+    if columns is not None:
+        missing = [c for c in (TEXT, DOC_ID) if c not in columns]
+        if missing:
+            raise DataError(f"{expected}; these documents have no {' and no '.join(map(repr, missing))} column "
+                            f"(they have {columns}); rename yours, e.g. df.rename(columns={{'body': 'text'}})",
+                            field=missing[0])
+        return docs.to_dict("records") if isinstance(docs, pd.DataFrame) else docs
+    if isinstance(docs, (bytes, Mapping)) or not isinstance(docs, Iterable):
+        raise TypeError(f"{expected}, not {type(docs).__name__}")
+    return docs
+
+
+def _checked(doc: Any, row: int, caller: str) -> tuple[str, Any]:
+    """The text and id of one document record, or an error naming its row."""
+    if isinstance(doc, str):
+        raise TypeError(f"{caller}() takes documents (records with 'doc_id' and 'text'), not strings: row {row} "
+                        f"is the str {doc[:40]!r}; wrap texts as pd.DataFrame({{'doc_id': ids, 'text': texts}}), or "
+                        "for passages you already have use framing.label_passages(texts)")
+    if not isinstance(doc, Mapping):
+        raise TypeError(f"{caller}() takes document records (dicts), but row {row} is a {type(doc).__name__}")
+    if TEXT not in doc or DOC_ID not in doc:
+        missing = TEXT if TEXT not in doc else DOC_ID
+        raise DataError(f"the document has no {missing!r} (it has {sorted(map(str, doc))})", row=row, field=missing)
+    text = doc[TEXT]
+    if not isinstance(text, str):
+        what = "missing (None/NaN)" if text is None or (isinstance(text, float) and text != text) or text is pd.NA \
+            else f"a {type(text).__name__}, not a string"
+        raise DataError(f"text is {what}; read documents with framing.read_corpus(..., errors='coerce') to "
+                        "repair such rows", row=row, field=TEXT)
+    return text, doc[DOC_ID]
+
+
 def iter_passages(docs: pd.DataFrame | Iterable[dict[str, Any]], *, unit: Unit = "sentence") -> Iterator[dict[str, Any]]:
     """Yield passage records one at a time (for streaming large corpora).
 
@@ -449,27 +505,54 @@ def iter_passages(docs: pd.DataFrame | Iterable[dict[str, Any]], *, unit: Unit =
     Yields
     ------
     dict
-        A passage record with the keys of :data:`framing.columns.PASSAGE_COLUMNS`.
+        A passage record with the keys of :data:`framing.columns.PASSAGE_COLUMNS`, then the
+        document's other columns (``title``, ``url``, ``meta``, your own), except its text.
     """
     if unit not in ("sentence", "paragraph"):
         raise ValueError(f"unit must be 'sentence' or 'paragraph', not {unit!r}")
-    records = docs.to_dict("records") if isinstance(docs, pd.DataFrame) else docs
-    for doc in records:
-        text = doc[TEXT]
+    for row, doc in enumerate(_documents(docs, "iter_passages"), start=1):
+        text, doc_id = _checked(doc, row, "iter_passages")
+        extra = _extra_columns(doc, row)
         for i, (p, s, e) in enumerate(_passages_of(text, unit)):
             yield {
-                CORPUS: doc.get(CORPUS),
-                DOC_ID: doc[DOC_ID],
-                PASSAGE_ID: f"{doc[DOC_ID]}:{i}",
+                CORPUS: _none(doc.get(CORPUS)),
+                DOC_ID: doc_id,
+                PASSAGE_ID: f"{doc_id}:{i}",
                 INDEX: i,
                 PARAGRAPH: p,
                 START: s,
                 END: e,
                 TEXT: text[s:e],
-                OUTLET: doc.get(OUTLET),
-                DATE: doc.get(DATE),
-                EVENT_ID: doc.get(EVENT_ID),
+                OUTLET: _none(doc.get(OUTLET)),
+                DATE: _none(doc.get(DATE)),
+                EVENT_ID: _none(doc.get(EVENT_ID)),
+                **{key: _none(value) for key, value in extra.items()},
             }
+
+
+def _extra_columns(doc: Mapping[str, Any], row: int) -> dict[str, Any]:
+    """The document's columns that passages carry beside their own (all but the text)."""
+    extra = {k: v for k, v in doc.items() if k not in _BASE_FROM_DOC and k != TEXT}
+    clash = [k for k in extra if k in _PASSAGE_ONLY]
+    if clash:
+        raise DataError(f"the document column {clash[0]!r} has the name of a passage column that segmentation "
+                        "writes; rename it", row=row, field=str(clash[0]))
+    return extra
+
+
+def empty_passages(extra: Iterable[str] = ()) -> pd.DataFrame:
+    """A passage table with no rows: :data:`framing.columns.PASSAGE_COLUMNS` (offsets as int64),
+    then the ``extra`` document columns.
+
+    Examples
+    --------
+    >>> from framing.segment import empty_passages
+    >>> empty_passages(["title"]).dtypes["start"], list(empty_passages(["title"]).columns)[-1]
+    (dtype('int64'), 'title')
+    """
+    names = [*PASSAGE_COLUMNS, *[c for c in extra if c not in PASSAGE_COLUMNS]]
+    return pd.DataFrame({c: pd.Series([], dtype="int64" if c in _INT_COLUMNS else object) for c in names},
+                        columns=names)
 
 
 def iter_passage_frames(
@@ -482,7 +565,9 @@ def iter_passage_frames(
 
     The same passages as :func:`iter_passages`, built column by column rather than one
     dict per passage: the streaming path of :func:`framing.pipeline.iter_labelled_documents`
-    and ``framing label``.
+    and ``framing label``. The documents' other columns (``title``, ``url``, ``meta``, your
+    own) follow the passage columns; each passage refers to its document's value (a
+    ``meta`` dict is shared, not copied), and the document's text is not carried.
 
     Parameters
     ----------
@@ -496,7 +581,8 @@ def iter_passage_frames(
     Yields
     ------
     pandas.DataFrame
-        Columns :data:`framing.columns.PASSAGE_COLUMNS`.
+        Columns :data:`framing.columns.PASSAGE_COLUMNS`, then the documents' other columns.
+        Documents without passages yield nothing.
 
     Examples
     --------
@@ -505,24 +591,27 @@ def iter_passage_frames(
     >>> frames = list(iter_passage_frames(framing.load_demo_corpus(), batch_size=100))
     >>> sum(map(len, frames)) == len(framing.segment(framing.load_demo_corpus()))
     True
+    >>> list(frames[0].columns[-3:])
+    ['title', 'url', 'meta']
     """
     if unit not in ("sentence", "paragraph"):
         raise ValueError(f"unit must be 'sentence' or 'paragraph', not {unit!r}")
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
-    records = docs.to_dict("records") if isinstance(docs, pd.DataFrame) else docs
+    records = _documents(docs, "iter_passage_frames")
     names = list(PASSAGE_COLUMNS)
     cols: dict[str, list[Any]] = {name: [] for name in names}
     corpus, doc_ids, passage_ids, index, paragraph, starts, ends, texts, outlet, date, event = cols.values()
-    for doc in records:
-        text = doc[TEXT]
+    extra: dict[str, list[Any]] = {}
+    for row, doc in enumerate(records, start=1):
+        text, doc_id = _checked(doc, row, "iter_passage_frames")
         spans = list(_passages_of(text, unit))
         k = len(spans)
         if not k:
             continue
-        doc_id = doc[DOC_ID]
         ps, ss, es = zip(*spans)
-        corpus += [doc.get(CORPUS)] * k
+        n = len(starts)
+        corpus += [_none(doc.get(CORPUS))] * k
         doc_ids += [doc_id] * k
         passage_ids += [f"{doc_id}:{i}" for i in range(k)]
         index += range(k)
@@ -530,15 +619,40 @@ def iter_passage_frames(
         starts += ss
         ends += es
         texts += [text[s:e] for s, e in zip(ss, es)]
-        outlet += [doc.get(OUTLET)] * k
-        date += [doc.get(DATE)] * k
-        event += [doc.get(EVENT_ID)] * k
+        outlet += [_none(doc.get(OUTLET))] * k
+        date += [_none(doc.get(DATE))] * k
+        event += [_none(doc.get(EVENT_ID))] * k
+        if extra or not doc.keys() <= _BASE_KEYS:
+            values = _extra_columns(doc, row)
+            for key in [key for key in values if key not in extra]:
+                extra[key] = [None] * n  # a column that earlier documents did not have
+            for key, column in extra.items():
+                column += [_none(values.get(key))] * k
         while len(starts) >= batch_size:
-            yield pd.DataFrame({name: cols[name][:batch_size] for name in names}, columns=names)
-            for values in cols.values():
+            yield _frame({name: cols[name][:batch_size] for name in names},
+                         {key: column[:batch_size] for key, column in extra.items()})
+            for values in (*cols.values(), *extra.values()):
                 del values[:batch_size]
     if starts:
-        yield pd.DataFrame(cols, columns=names)
+        yield _frame(cols, extra)
+
+
+def _frame(cols: dict[str, list[Any]], extra: dict[str, list[Any]]) -> pd.DataFrame:
+    """One batch of passages, with the same dtypes whatever its values: int64 offsets, and
+    Python objects elsewhere (pandas would infer ``str`` for one batch and ``object`` for
+    another where a column happens to be all missing)."""
+    data = {name: pd.Series(values, dtype="int64" if name in _INT_COLUMNS else object)
+            for name, values in cols.items()}
+    data.update((key, pd.Series(values, dtype=object)) for key, values in extra.items())
+    return pd.DataFrame(data, columns=[*cols, *extra], copy=False)
+
+
+def _none(value: Any) -> Any:
+    """A missing value of any kind (NaN, pd.NA, NaT) as None, so that passages read the same
+    whichever way their documents came (a pandas or a Dask frame, records)."""
+    if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value):
+        return None
+    return value
 
 
 def segment(
@@ -551,9 +665,11 @@ def segment(
 
     Parameters
     ----------
-    docs : DataFrame or iterable of dict
-        Document records (``doc_id`` and ``text`` required; ``corpus``, ``outlet``,
-        ``date`` and ``event_id`` are carried over).
+    docs : DataFrame, datasets.Dataset or iterable of dict
+        Document records (``doc_id`` and ``text`` required, e.g. from
+        :func:`framing.read_corpus`). Every other column is carried over to each of the
+        document's passages (``corpus``, ``outlet``, ``date``, ``event_id``, then
+        ``title``, ``url``, ``meta`` and columns of your own), except the text.
     unit : {"sentence", "paragraph"}, default "sentence"
         Passage unit.
     progress : bool, default False
@@ -562,9 +678,17 @@ def segment(
     Returns
     -------
     pandas.DataFrame
-        One row per passage with :data:`framing.columns.PASSAGE_COLUMNS`;
-        ``passage_id`` is ``"<doc_id>:<index>"``. A document with an empty text has
-        no passages.
+        One row per passage with :data:`framing.columns.PASSAGE_COLUMNS`, then the
+        documents' other columns; ``passage_id`` is ``"<doc_id>:<index>"``. A document
+        with an empty text has no passages.
+
+    Raises
+    ------
+    TypeError
+        ``docs`` is a string, or strings: this function takes documents (for one text,
+        :func:`sentence_spans`).
+    framing.DataError
+        A document has no ``text`` or ``doc_id``, or its text is not a string (naming the row).
 
     Examples
     --------
@@ -574,11 +698,17 @@ def segment(
     >>> docs = framing.load_demo_corpus().set_index("doc_id")
     >>> docs.loc[row.doc_id, "text"][row.start:row.end] == row.text
     True
+    >>> list(passages.columns[-3:])  # the documents' own columns are carried
+    ['title', 'url', 'meta']
     """
-    records = docs.to_dict("records") if isinstance(docs, pd.DataFrame) else list(docs)
+    records = _documents(docs, "segment")
     if progress:
         from tqdm.auto import tqdm
 
         records = tqdm(records, desc="segmenting", unit="doc")
-    frame = pd.DataFrame(list(iter_passages(records, unit=unit)), columns=list(PASSAGE_COLUMNS))
-    return frame.astype({INDEX: "int64", PARAGRAPH: "int64", START: "int64", END: "int64"})
+    frames = list(iter_passage_frames(records, unit=unit, batch_size=1 << 16))
+    if not frames:
+        extra = [str(c) for c in docs.columns if c not in _BASE_FROM_DOC and c != TEXT] \
+            if isinstance(docs, pd.DataFrame) else []
+        return empty_passages(extra)
+    return frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)

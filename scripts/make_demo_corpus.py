@@ -7,8 +7,9 @@ April 2013, Beijing and the Hong Kong protests (September 2014), North Korea's i
 outage (December 2014), Russia's first air strikes in Syria (September 2015), the
 cancelled Trump-Kim summit (May 2018), the siege of the US embassy in Baghdad (December
 2019) and the Iran crisis of January 2020. The events were found with
-``framing.align_events`` on the whole corpus; the articles were chosen among those in no
-gold, annotation-round or validation sample. Event ids are not stored: the demo aligns them.
+``framing.align_events`` on the whole corpus (their titles checked by reading) and are stored
+as ``event_id``; the articles were chosen among those in no gold, annotation-round or
+validation sample.
 
 Run: ``FRAMING_DATA=../shared/corpora python scripts/make_demo_corpus.py``
 """
@@ -19,15 +20,26 @@ from pathlib import Path
 
 import framing
 
-DOC_IDS = sorted("""11yvSCuqIQhZjRAs 2HoIR3NgwdpZk0cT 7KY2Sfgb6nEf0d3B 7ZAoYCcEwM04Jq6g 9taLHEg8a1JOT4hw 9ypq4CGQjFhLUBmV
-CiKoDpM654YHc83Z EA056i4V8Zupur6V GPGEP3i8FYoCl5Dz Hq2xFZM1QSU1aS66 J3fJKIU7K58aYdN0 JKWZGQtIJz4NxRSX JOJkGZiVgbXjtGiI
-K0IuhoZqZCCUjBkt Ll6UvdH3wc3yaGBV M6ESR5hkUvGqtIok MHqxRzxGHCOh2L0G MKSHLLNfSnr10koy MKUg6knEhuG1XTCX MomImYP62qp00Boy
-NfufuXzxPT7NtTRv OifsB0fM5com2iNn Pepch7bNUtM3KGEG SR7ixjfaupQLGIq8 SgNKbCFX52fuj5yx TzBG8lHE4DSU4DNt U6iHSKFoakUNZjTQ
-VYBx8UvPnbOBZIXU Wcyp9spU14edV2sv YyxW9yHon3kHKHCb ZFDV1HNDbP84qkBo ZZO2oqjdIfYc7iEO aloWuHN39bpPTlg8 bJZx8UmzIqhH6CzM
-bwp1Bpe53IKbcevf c0vUCkTimEJpr2Ls c7MncHMK3nzlLMfV d40ilYS9xpZ33UcO fecYZ0B9tfsDsUba hN8dfcRzFjGFcyXE jsFGuwR1efUKOGLe
-kUYYyI382LQZZRwI kczfLS1w5KzeFCPs lNAUGKUmIhtAgckI n8gNubMCcgeMwIJf ncaGzUssclx3f2BH nlnqFl2XLYy3jMcK opqO0GRXnGVnO4xA
-rLjY4KgUl5929YvQ sTD189nWjR35MhjQ swjpg4UymPq7hyy7 tvLXYG4Xts1Fuhsq wk2wGpfOrJIzAPTa xPqwoZWoq2oOKFZF xdV7viC8GWIDScIG
-xyW5irKWrGEcPc8R ytTTGs9PDmaLt0dx z9HBesFggHIZOlCd""".split())
+#: The eight events and their articles, as framing.align_events grouped them on the whole
+#: corpus (titles checked by reading).
+EVENTS: dict[str, str] = {
+    "nsa-phone-records-2013-06": """GPGEP3i8FYoCl5Dz Hq2xFZM1QSU1aS66 J3fJKIU7K58aYdN0 K0IuhoZqZCCUjBkt M6ESR5hkUvGqtIok
+        MHqxRzxGHCOh2L0G VYBx8UvPnbOBZIXU ZFDV1HNDbP84qkBo ZZO2oqjdIfYc7iEO bJZx8UmzIqhH6CzM opqO0GRXnGVnO4xA""",
+    "north-korea-crisis-2013-04": """SgNKbCFX52fuj5yx c7MncHMK3nzlLMfV jsFGuwR1efUKOGLe n8gNubMCcgeMwIJf ncaGzUssclx3f2BH
+        wk2wGpfOrJIzAPTa xyW5irKWrGEcPc8R""",
+    "hong-kong-protests-2014-09": """7ZAoYCcEwM04Jq6g JOJkGZiVgbXjtGiI Ll6UvdH3wc3yaGBV NfufuXzxPT7NtTRv c0vUCkTimEJpr2Ls
+        hN8dfcRzFjGFcyXE kUYYyI382LQZZRwI kczfLS1w5KzeFCPs ytTTGs9PDmaLt0dx""",
+    "north-korea-internet-2014-12": """9ypq4CGQjFhLUBmV CiKoDpM654YHc83Z U6iHSKFoakUNZjTQ Wcyp9spU14edV2sv aloWuHN39bpPTlg8
+        swjpg4UymPq7hyy7 xdV7viC8GWIDScIG""",
+    "russia-syria-strikes-2015-09": """7KY2Sfgb6nEf0d3B EA056i4V8Zupur6V JKWZGQtIJz4NxRSX MKSHLLNfSnr10koy tvLXYG4Xts1Fuhsq""",
+    "trump-kim-summit-2018-05": """11yvSCuqIQhZjRAs MKUg6knEhuG1XTCX TzBG8lHE4DSU4DNt YyxW9yHon3kHKHCb fecYZ0B9tfsDsUba
+        xPqwoZWoq2oOKFZF""",
+    "baghdad-embassy-2019-12": """MomImYP62qp00Boy OifsB0fM5com2iNn Pepch7bNUtM3KGEG lNAUGKUmIhtAgckI nlnqFl2XLYy3jMcK""",
+    "iran-crisis-2020-01": """2HoIR3NgwdpZk0cT 9taLHEg8a1JOT4hw SR7ixjfaupQLGIq8 bwp1Bpe53IKbcevf d40ilYS9xpZ33UcO
+        rLjY4KgUl5929YvQ sTD189nWjR35MhjQ z9HBesFggHIZOlCd""",
+}
+EVENT_OF = {doc_id: event for event, ids in EVENTS.items() for doc_id in ids.split()}
+DOC_IDS = sorted(EVENT_OF)
 OUT = Path(__file__).resolve().parents[1] / "data" / "corpus" / "allsides_demo.jsonl"
 
 
@@ -38,7 +50,8 @@ def main() -> None:
         for r in docs.itertuples(index=False):
             meta = dict(r.meta)
             rec = {"corpus": "allsides", "doc_id": r.doc_id, "outlet": r.outlet, "date": r.date, "title": r.title,
-                   "url": r.url, "bias": meta.get("bias"), "topic": meta.get("topic"), "text": r.text,
+                   "url": r.url, "event_id": EVENT_OF[r.doc_id], "bias": meta.get("bias"), "topic": meta.get("topic"),
+                   "text": r.text,
                    "source": "ramybaly/Article-Bias-Prediction@ced8111 (Apache-2.0)"}
             fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
     print(f"{len(docs)} documents -> {OUT}")

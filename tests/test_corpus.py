@@ -11,7 +11,8 @@ import pytest
 
 import framing
 from framing.columns import DOCUMENT_COLUMNS
-from framing.errors import DataError, MissingDataError
+from framing.corpus import read_table
+from framing.errors import DataError, MissingDataError, RepairWarning
 
 ROWS = [
     {"doc_id": "a", "outlet": "TASS", "date": "2025-06-30", "title": "T1", "text": "The FSB said so. It was late."},
@@ -113,24 +114,46 @@ def test_non_string_text(tmp_path: Path) -> None:
 
 def test_invalid_utf8_jsonl_csv_txt(tmp_path: Path) -> None:
     jl = tmp_path / "x.jsonl"
-    jl.write_bytes(b'{"doc_id": "1", "text": "ok"}\n{"doc_id": "2", "text": "bad \xff byte"}\n')
+    jl.write_bytes(b'{"doc_id": "1", "text": "ok"}\n{"doc_id": "2", "text": "El Pa\xeds informa"}\n')
     with pytest.raises(DataError, match="invalid UTF-8") as exc:
         framing.read_corpus(jl)
     assert exc.value.row == 2
-    with pytest.warns(UserWarning):
-        assert "\ufffd" in framing.read_corpus(jl, errors="coerce").loc[1, "text"]
+    with pytest.warns(RepairWarning):
+        repaired = framing.read_corpus(jl, errors="coerce")
+    assert repaired.loc[1, "text"] == "El País informa"  # not "El Pa\ufffds"
+    assert repaired.loc[1, "meta"]["framing_repairs"] == ["invalid UTF-8: decoded as cp1252"]
     csv = tmp_path / "x.csv"
-    csv.write_bytes(b"doc_id,text\n1,ok\n2,bad \xfe\n")
+    csv.write_bytes(b"doc_id,text\n1,ok\n2,\x93Caf\xe9\x94 au lait\n3,fine\n")
     with pytest.raises(DataError, match="line 3"):
         framing.read_corpus(csv)
-    with pytest.warns(UserWarning, match="repaired 1 row"):
+    with pytest.warns(RepairWarning, match="repaired 1 row"):
         repaired = framing.read_corpus(csv, errors="coerce")
-    assert len(repaired) == 2 and repaired.loc[1, "meta"]["framing_repairs"] == ["invalid UTF-8 replaced"]
+    assert repaired["text"].tolist() == ["ok", "\u201cCafé\u201d au lait", "fine"]
+    assert repaired.loc[1, "meta"]["framing_repairs"] == ["invalid UTF-8: decoded as cp1252"]
+    assert "framing_repairs" not in repaired.loc[2, "meta"]
     folder = tmp_path / "txt"
     folder.mkdir()
     (folder / "a.txt").write_bytes(b"bad \xff")
     with pytest.raises(DataError, match="a.txt"):
         framing.read_corpus(folder)
+
+
+def test_coerce_decodes_other_encodings_by_detection(tmp_path: Path) -> None:
+    path = tmp_path / "ru.csv"
+    text = "Президент заявил что всё в порядке"
+    path.write_bytes("doc_id,text\n1,".encode() + text.encode("cp1251") + b"\n")
+    with pytest.warns(RepairWarning):
+        docs = framing.read_corpus(path, errors="coerce")
+    assert docs.loc[0, "text"] == text
+    assert docs.loc[0, "meta"]["framing_repairs"] == ["invalid UTF-8: decoded as cp1251"]
+
+
+def test_coerce_marks_the_right_row_after_quoted_line_breaks(tmp_path: Path) -> None:
+    path = tmp_path / "q.csv"
+    path.write_bytes(b'doc_id,text\n1,"two\n\nlines"\n2,caf\xe9\n3,ok\n')
+    with pytest.warns(RepairWarning, match="row 2"):
+        table = read_table(path, errors="coerce")
+    assert table["text"].tolist() == ["two\n\nlines", "café", "ok"]
 
 
 def test_invalid_json_line(tmp_path: Path) -> None:
@@ -218,3 +241,9 @@ def test_no_warnings_on_clean_read(tmp_path: Path) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         framing.read_corpus(path)
+
+
+def test_hf_dataset_integers_with_nulls_stay_integers() -> None:
+    datasets = pytest.importorskip("datasets")
+    ds = datasets.Dataset.from_dict({"doc_id": [1, None, 3], "text": ["a", "b", "c"]})
+    assert framing.read_corpus(ds)["doc_id"].tolist() == ["1", "2", "3"]  # the missing id: its row number

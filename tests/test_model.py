@@ -130,6 +130,15 @@ def test_explain(fitted: FramingClassifier) -> None:
     assert all(w > 0 for _, w in hedge["top_features"])
 
 
+def test_explain_gives_no_codebook_cues_for_own_labels() -> None:
+    clf = FramingClassifier(min_df=1, threshold=0.5, labels=["economy", "other"])
+    clf.fit(["Prices rose.", "He left.", "Inflation rose.", "She won."] * 3, [[1, 0], [0, 1], [1, 0], [0, 1]] * 3)
+    ex = clf.explain("Prices reportedly rose, the ministry claimed.")
+    assert set(ex) == {"economy", "other"}
+    assert ex["economy"]["cues"] == [] and ex["other"]["cues"] == []  # 'reportedly', 'claimed' are no evidence here
+    assert ex["economy"]["top_features"]  # the features still explain the score
+
+
 def test_skops_roundtrip(tmp_path: Path, fitted: FramingClassifier) -> None:
     path = save_model(fitted, tmp_path / "m.skops", card={"note": "test"})
     assert (tmp_path / "m.json").exists()

@@ -28,9 +28,8 @@ from .conftest import ROOT  # noqa: E402
 
 @pytest.fixture(scope="module")
 def demo_labelled() -> pd.DataFrame:
-    docs = framing.align_events(framing.load_demo_corpus("allsides"), recompute=True)
-    labelled = label_documents(docs)
-    return labelled.merge(docs[["doc_id", "title", "bias", "duplicate_of"]], on="doc_id", how="left")
+    docs = framing.align_events(framing.load_demo_corpus("allsides"))
+    return label_documents(docs)  # passages carry the documents' columns (title, bias, duplicate_of)
 
 
 @pytest.fixture(scope="module")

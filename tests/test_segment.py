@@ -195,7 +195,11 @@ def test_passage_frames_equal_passage_records(demo_docs: pd.DataFrame, batch_siz
     assert 1 <= len(frames[-1]) <= batch_size
     assert sum(map(len, frames)) == len(records)
     for k, frame in enumerate(frames):  # each frame as a DataFrame of the same records (dtypes included)
-        expected = pd.DataFrame(records[k * batch_size:(k + 1) * batch_size], columns=list(PASSAGE_COLUMNS))
+        part = records[k * batch_size:(k + 1) * batch_size]
+        expected = pd.DataFrame(part, columns=list(PASSAGE_COLUMNS), dtype=object).astype(
+            {"index": "int64", "paragraph": "int64", "start": "int64", "end": "int64"})
+        for key in ("title", "url", "meta"):  # the documents' own columns follow, None where a document has none
+            expected[key] = pd.Series([r.get(key) for r in part], dtype=object)
         pd.testing.assert_frame_equal(frame, expected)
     with pytest.raises(ValueError, match="batch_size"):
         next(iter_passage_frames(docs, batch_size=0))
@@ -222,3 +226,42 @@ def test_title_end_cases(piece: str) -> None:
     from framing.segment import _TITLE_END, _title_end
 
     assert _title_end(piece) == (_TITLE_END.search(piece, max(0, len(piece) - 8)) is not None)
+
+
+def test_segment_says_what_it_expects() -> None:
+    with pytest.raises(TypeError, match="sentence_spans"):
+        framing.segment("One sentence. Two.")
+    with pytest.raises(TypeError, match="not strings"):
+        framing.segment(["One sentence. Two.", "Three."])
+    with pytest.raises(framing.DataError, match="no 'text' column") as exc:
+        framing.segment(pd.DataFrame({"doc_id": ["a"], "body": ["One. Two."]}))
+    assert exc.value.field == "text"
+    with pytest.raises(framing.DataError, match="no 'doc_id'"):
+        framing.segment(pd.DataFrame({"text": ["One. Two."]}))
+    with pytest.raises(framing.DataError, match="text is missing") as exc:
+        framing.segment(pd.DataFrame({"doc_id": ["a", "b"], "text": ["One.", None]}))
+    assert exc.value.row == 2
+    with pytest.raises(framing.DataError, match="has the name of a passage column"):
+        framing.segment(pd.DataFrame({"doc_id": ["a"], "text": ["One."], "start": [3]}))
+
+
+def test_segment_takes_a_dataset_and_checks_its_columns() -> None:
+    datasets = pytest.importorskip("datasets")
+    ds = datasets.Dataset.from_dict({"doc_id": ["a"], "text": ["One. Two."], "bias": ["left"]})
+    passages = framing.segment(ds)
+    assert passages["text"].tolist() == ["One.", "Two."] and passages["bias"].tolist() == ["left", "left"]
+    with pytest.raises(framing.DataError, match="no 'text' column"):
+        framing.segment(datasets.Dataset.from_dict({"doc_id": ["a"], "body": ["One."]}))
+
+
+def test_segment_carries_document_columns_without_copying(demo_docs: pd.DataFrame) -> None:
+    docs = demo_docs.assign(bias=[f"b{i}" for i in range(len(demo_docs))])
+    passages = framing.segment(docs)
+    assert list(passages.columns) == [*PASSAGE_COLUMNS, "title", "url", "meta", "bias"]
+    by_doc = docs.set_index("doc_id")
+    assert (passages["bias"] == passages["doc_id"].map(by_doc["bias"])).all()
+    first = passages[passages["doc_id"] == docs["doc_id"].iloc[0]]
+    assert len({id(m) for m in first["meta"]}) == 1  # one shared dict per document, not one copy per passage
+    assert "text" not in set(passages.columns) - set(PASSAGE_COLUMNS)
+    empty = framing.segment(docs.iloc[0:0])
+    assert list(empty.columns) == list(passages.columns) and len(empty) == 0
