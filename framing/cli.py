@@ -354,6 +354,21 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     model = _model(args.model)
     frame = _read_table(args.input, text_column=args.text_column)
     names = [str(c) for c in model.classes_]
+    if args.label_prefix:
+        gold_cols = {f"{args.label_prefix}{n}": n for n in names}
+        missing = [c for c in gold_cols if c not in frame.columns]
+        if missing:
+            raise DataError(f"no gold column {missing[0]!r} (--label-prefix {args.label_prefix})", path=args.input,
+                            field=missing[0])
+        frame = frame.drop(columns=[n for n in names if n in frame.columns]).rename(columns=gold_cols)
+    else:
+        predicted = [n for n in names if n in frame.columns and f"{PROBA_PREFIX}{n}" in frame.columns]
+        if predicted:
+            raise DataError(
+                f"the label columns {predicted} have their p_<label> probabilities beside them: they were written by "
+                "'framing label', so they are the model's predictions, not gold labels, and scoring them against the "
+                "model measures nothing. Put the labels read by people in columns such as gold_<label> and pass "
+                "--label-prefix gold_", path=args.input, field=predicted[0])
     Y, _ = _labels_from_table(frame, names, args.label_column, args.input)
     P = model.predict(frame[TEXT].tolist())
     groups = frame["doc_id"].tolist() if "doc_id" in frame.columns else None
@@ -362,6 +377,10 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         with writing_to(Path(args.output)):
             Path(args.output).write_text(scores.to_json(orient="records", indent=2) + "\n")
     print(scores[["label", "support", "precision", "recall", "f1", "f1_lo", "f1_hi"]].round(3).to_string(index=False))
+    left_out = scores.loc[~scores["in_macro"] & (scores["label"] != "macro"), "label"].tolist()
+    if left_out:
+        print(f"macro: the mean over the labels with support; left out (no gold positive): {', '.join(left_out)}",
+              file=sys.stderr)
     return EXIT_OK
 
 
@@ -653,6 +672,8 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("input", help="a labelled .csv/.jsonl/.parquet table")
     ev.add_argument("--model", help="a .skops model (default: the shipped model)")
     ev.add_argument("--label-column", default=LABELS)
+    ev.add_argument("--label-prefix", help="read the gold labels from columns <prefix><label>, e.g. gold_ (needed "
+                                           "when the table also holds the model's own label columns)")
     ev.add_argument("--text-column", default=TEXT)
     ev.add_argument("--n-boot", type=int, default=1000)
     ev.add_argument("-o", "--output", help="write the scores as JSON")

@@ -42,11 +42,18 @@ def prf(y_true: np.ndarray, y_pred: np.ndarray, weight: np.ndarray | None = None
     return precision, recall, f1
 
 
-def _scores(Y: np.ndarray, P: np.ndarray) -> np.ndarray:
-    """Rows: labels then macro; columns: precision, recall, f1."""
+def _scores(Y: np.ndarray, P: np.ndarray, with_support: np.ndarray | None = None) -> np.ndarray:
+    """Rows: labels then macro; columns: precision, recall, f1.
+
+    The macro average is over the labels with support (``with_support``, by default those
+    with a positive in ``Y``): a label with no positives has no defined F1, and counting it
+    as 0 would understate every other label's score.
+    """
     rows = [prf(Y[:, j], P[:, j]) for j in range(Y.shape[1])]
-    arr = np.array(rows)
-    return np.vstack([arr, arr.mean(axis=0)])
+    arr = np.array(rows).reshape(Y.shape[1], 3)
+    keep = (Y.sum(axis=0) > 0) if with_support is None else with_support
+    macro = arr[keep].mean(axis=0) if keep.any() else np.full(3, np.nan)
+    return np.vstack([arr, macro])
 
 
 def cluster_bootstrap(
@@ -71,11 +78,12 @@ def cluster_bootstrap(
         groups = np.arange(len(Y))
     codes, uniques = pd.factorize(pd.Series(list(groups), dtype=object))
     members = [np.flatnonzero(codes == g) for g in range(len(uniques))]
+    support = Y.sum(axis=0) > 0  # the macro of every replicate averages the same labels
     out = np.empty((n_boot, Y.shape[1] + 1, 3))
     for b in range(n_boot):
         pick = rng.integers(0, len(members), len(members))
         idx = np.concatenate([members[g] for g in pick]) if len(pick) else np.array([], dtype=int)
-        out[b] = _scores(Y[idx], P[idx])
+        out[b] = _scores(Y[idx], P[idx], support)
     return out
 
 
@@ -109,8 +117,10 @@ def evaluate_predictions(
     Returns
     -------
     pandas.DataFrame
-        One row per label plus ``macro``: ``label, support, precision, recall, f1,
-        precision_lo, precision_hi, recall_lo, recall_hi, f1_lo, f1_hi``.
+        One row per label plus ``macro``: ``label, support, in_macro, precision, recall, f1,
+        precision_lo, precision_hi, recall_lo, recall_hi, f1_lo, f1_hi``. The macro average
+        is over the labels **with support** (at least one positive in ``Y_true``); a label
+        without any has no defined F1 and is left out of it (``in_macro`` False).
 
     Examples
     --------
@@ -122,6 +132,15 @@ def evaluate_predictions(
     0      a  1.000
     1      b  0.667
     2  macro  0.833
+
+    A label with no positives does not pull the macro down:
+
+    >>> evaluate_predictions([[1, 0], [0, 0]], [[1, 0], [0, 0]], labels=["a", "none"], n_boot=0)[
+    ...     ["label", "in_macro", "f1"]]
+       label  in_macro   f1
+    0      a      True  1.0
+    1   none     False  0.0
+    2  macro      True  1.0
     """
     Y, names = label_matrix(Y_true, labels)
     P, _ = label_matrix(Y_pred, names)
@@ -135,6 +154,7 @@ def evaluate_predictions(
         row: dict[str, Any] = {
             "label": name,
             "support": int(Y[:, j].sum()) if j < len(names) else int(Y.sum()),
+            "in_macro": bool(Y[:, j].sum() > 0) if j < len(names) else bool(Y.sum() > 0),
             "precision": point[j, 0], "recall": point[j, 1], "f1": point[j, 2],
         }
         for m, metric in enumerate(("precision", "recall", "f1")):

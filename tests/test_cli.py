@@ -567,3 +567,21 @@ def test_segment_and_label_carry_document_columns(tmp_path: Path) -> None:
         frame = pd.read_parquet(out)
         assert frame["title"].tolist() == ["Spies", "Spies"] and frame["url"].tolist() == ["https://x/a"] * 2
         assert [json.loads(m)["bias"] for m in frame["meta"]] == ["left", "left"]
+
+
+def test_evaluate_refuses_the_models_own_output_as_gold(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    src = tmp_path / "docs.jsonl"
+    src.write_text("\n".join(json.dumps(d) for d in DOCS) + "\n")
+    labelled = tmp_path / "labelled.csv"
+    assert main(["-q", "label", str(src), "-o", str(labelled)]) == 0
+    assert main(["-q", "evaluate", str(labelled), "--n-boot", "0"]) == EXIT_DATA
+    err = capsys.readouterr().err
+    assert "model's predictions, not gold labels" in err and "--label-prefix gold_" in err
+    frame = pd.read_csv(labelled)
+    for lab in LABEL_NAMES:  # labels read by a person, in their own columns
+        frame[f"gold_{lab}"] = 0
+    frame.loc[0, "gold_hedged_attribution"] = 1
+    frame.to_csv(labelled, index=False)
+    assert main(["-q", "evaluate", str(labelled), "--label-prefix", "gold_", "--n-boot", "0"]) == 0
+    out = capsys.readouterr()
+    assert "left out (no gold positive): state_claim_uncritical, forced_confession_noted, speculative_motive" in out.err
