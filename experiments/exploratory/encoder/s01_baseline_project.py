@@ -1,5 +1,5 @@
 """Project baseline under the shared protocol. Run with the PROJECT venv (read-only use):
-  cd experiments/encoder && FRAMING_DATA=../../../shared/corpora ../../.venv/bin/python s01_baseline_project.py
+  cd experiments/exploratory/encoder && FRAMING_DATA=../../../../shared/corpora ../../../.venv/bin/python s01_baseline_project.py
 For every setting (dev: train->dev; outer k: CV train->test fold; inner k,i: inner split of
 outer-train) fits FramingClassifier(random_state=0, threshold=0.5) (project defaults otherwise:
 TF-IDF word 1-2grams + cue features, C=4, balanced, liblinear) and saves held-out probabilities

@@ -1,7 +1,7 @@
 """Experiment 1: frozen MiniLM embeddings + LR, the project baseline, their probability average
 (stack) and LR on the concatenation [project TF-IDF+cue features | embedding], all under one
 protocol. Encoder venv, after s00, s01 and s02:
-  cd experiments/encoder && venv/bin/python s03_frozen_eval.py
+  cd experiments/exploratory/encoder && venv/bin/python s03_frozen_eval.py
 
 Protocol
  dev: fit on train, choose (per label) C and threshold maximising F1 on dev, report dev.

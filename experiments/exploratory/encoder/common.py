@@ -11,7 +11,7 @@ import pandas as pd
 HERE = Path(__file__).resolve().parent
 # the project's own threshold tuning (framing.model needs only numpy, pandas and
 # scikit-learn, which the encoder environment has)
-sys.path.insert(0, str(HERE.parents[1]))
+sys.path.insert(0, str(HERE.parents[2]))
 from framing.model import tune_thresholds  # noqa: E402
 OUT = HERE / "out"
 LABELS = ["state_claim_uncritical", "hedged_attribution", "forced_confession_noted", "speculative_motive"]

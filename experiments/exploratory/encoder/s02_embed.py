@@ -1,6 +1,6 @@
 """Frozen all-MiniLM-L6-v2 embeddings (mean-pooled, L2-normalised, max_seq_length 256 = the
 model's sentence-transformers config) of all non-test gold sentences. Encoder venv:
-  cd experiments/encoder && venv/bin/python s02_embed.py"""
+  cd experiments/exploratory/encoder && venv/bin/python s02_embed.py"""
 import os
 os.environ["HF_HUB_OFFLINE"] = "1"; os.environ["TRANSFORMERS_OFFLINE"] = "1"
 import json, time

@@ -1,6 +1,6 @@
 """Context for s05: the project baseline's predict_proba throughput on the same 2,000 sentences
 (model fitted on the train split; 3 timed repetitions, median). Project venv:
-  cd experiments/encoder && ../../.venv/bin/python s05b_throughput_baseline.py"""
+  cd experiments/exploratory/encoder && ../../../.venv/bin/python s05b_throughput_baseline.py"""
 import json, time
 import numpy as np
 from framing.model import FramingClassifier

@@ -1,6 +1,6 @@
 """Experiment 2: fine-tune all-MiniLM-L6-v2 (all layers) with a 4-way multi-label BCE head on the
 gold train split; pick the epoch and the per-label thresholds on dev; report dev. Encoder venv:
-  cd experiments/encoder && venv/bin/python s04_finetune.py
+  cd experiments/exploratory/encoder && venv/bin/python s04_finetune.py
 Head: dropout(0.1) + Linear(384, 4) on the attention-masked mean of the last hidden states.
 Loss: BCEWithLogits with pos_weight = sqrt(n_neg / n_pos) per label (train split).
 AdamW lr 5e-5, weight decay 0.01, linear warm-up 10 % then linear decay, batch 32, max_len 64,

@@ -17,7 +17,7 @@ import framing
 from framing.evaluate import evaluate_predictions, grouped_cross_val_predict
 from framing.model import FramingClassifier
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from evaluate_classifier import LABELS, cv_scores  # noqa: E402
 
 t0 = time.time()

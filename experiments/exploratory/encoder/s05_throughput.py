@@ -1,7 +1,7 @@
 """Experiment 3: CPU inference throughput of the frozen encoder (sentence-transformers encode,
 batch 64, 2 torch threads) on the first 2,000 gold train sentences; one warm-up batch, then 3
 timed repetitions (median reported), at max_seq_length 256 (model default, used in s02/s03)
-and 64 (the fine-tuning length). Encoder venv:  cd experiments/encoder && venv/bin/python s05_throughput.py"""
+and 64 (the fine-tuning length). Encoder venv:  cd experiments/exploratory/encoder && venv/bin/python s05_throughput.py"""
 import os
 os.environ["HF_HUB_OFFLINE"] = "1"; os.environ["TRANSFORMERS_OFFLINE"] = "1"
 import json, time

@@ -1,5 +1,5 @@
 """Collect every number into results/encoder/results.json and print the summary table.
-  cd experiments/encoder && venv/bin/python s06_collect.py"""
+  cd experiments/exploratory/encoder && venv/bin/python s06_collect.py"""
 import json
 from common import OUT, HERE, LABELS
 
@@ -34,7 +34,7 @@ res = {
                 "frozen/stack/concat dev+cv": "s03_frozen_eval.py", "fine-tune dev": "s04_finetune.py",
                 "throughput": "s05_throughput.py, s05b_throughput_baseline.py (project venv)", "collect": "s06_collect.py"},
 }
-json.dump(res, open(HERE.parents[1] / "results" / "encoder" / "results.json", "w"), indent=1)
+json.dump(res, open(HERE.parents[2] / "results" / "encoder" / "results.json", "w"), indent=1)
 
 def row(name, s):
     return f"| {name} | " + " | ".join(f"{s[l]['f1']:.4f}" for l in LABELS) + f" | {s['macro']['f1']:.4f} | {s['macro_excl_forced_confession']['f1']:.4f} |"
