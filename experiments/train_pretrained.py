@@ -20,6 +20,8 @@ import pandas as pd
 
 import framing
 from framing.columns import LABEL_NAMES
+from framing.compare import error_rates
+from framing.evaluate import evaluate_predictions
 from framing.experiment import read_metrics, run_metadata
 from framing.model import PRETRAINED_PATH, FramingClassifier, save_model
 from summarize import TARGET_LABEL_F1, TARGET_MACRO_F1, learning_curve_line  # same folder (experiments/)
@@ -147,6 +149,7 @@ def model_card(results: Path, gold: pd.DataFrame, thresholds: dict[str, float]) 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--results", default=str(ROOT / "results"))
+    parser.add_argument("--retrain", action="store_true", help="retrain even if the inputs are unchanged")
     parser.add_argument("--check-card", action="store_true",
                         help="only check that MODEL_CARD.md matches the results files and the saved model")
     args = parser.parse_args()
@@ -163,15 +166,44 @@ def main() -> None:
         print("model card up to date")
         return
     train, dev = gold[gold["split"] == "train"], gold[gold["split"] == "dev"]
-    clf = FramingClassifier(**CONFIG).fit(train["text"].tolist(), train[LABELS].to_numpy(),
-                                          dev=(dev["text"].tolist(), dev[LABELS].to_numpy()))
-    thresholds = dict(zip(LABELS, map(float, clf.thresholds_)))
-    gold_hash = hashlib.sha256((ROOT / "data" / "annotations" / "gold.jsonl").read_bytes()).hexdigest()
-    card = {"config": CONFIG, "labels": LABELS, "thresholds": thresholds, "n_train": len(train), "n_dev": len(dev),
-            "gold_sha256": gold_hash, **run_metadata()}
-    save_model(clf, PRETRAINED_PATH, card=card)
-    (PRETRAINED_PATH.parent / "MODEL_CARD.md").write_text(model_card(Path(args.results), gold, thresholds))
-    print(f"saved {PRETRAINED_PATH} ({PRETRAINED_PATH.stat().st_size / 1e6:.1f} MB); thresholds {thresholds}")
+    stamp = fingerprint()
+    card_path = PRETRAINED_PATH.with_suffix(".json")
+    saved = json.loads(card_path.read_text()) if card_path.exists() else {}
+    if saved.get("fingerprint") == stamp and not args.retrain:
+        # the same gold set, configuration and model code: the committed model stays as it is
+        print(f"{PRETRAINED_PATH.name}: inputs unchanged (fingerprint {stamp[:12]}), not retrained")
+        thresholds = saved["thresholds"]
+    else:
+        clf = FramingClassifier(**CONFIG).fit(train["text"].tolist(), train[LABELS].to_numpy(),
+                                              dev=(dev["text"].tolist(), dev[LABELS].to_numpy()))
+        thresholds = dict(zip(LABELS, map(float, clf.thresholds_)))
+        gold_hash = hashlib.sha256((ROOT / "data" / "annotations" / "gold.jsonl").read_bytes()).hexdigest()
+        test = gold[gold["split"] == "test"]
+        P = clf.predict(test["text"].tolist())
+        errors = error_rates(test[LABELS].to_numpy(), P, labels=LABELS, groups=test["doc_id"].tolist(), n_boot=1000,
+                             random_state=0)
+        scores = evaluate_predictions(test[LABELS].to_numpy(), P, labels=LABELS, n_boot=0)
+        card = {"config": CONFIG, "labels": LABELS, "thresholds": thresholds, "n_train": len(train),
+                "n_dev": len(dev), "gold_sha256": gold_hash, "fingerprint": stamp,
+                "test_scores": {r.label: {"precision": round(float(r.precision), 4), "recall": round(float(r.recall), 4),
+                                          "f1": round(float(r.f1), 4)} for r in scores.itertuples()},
+                "error_rates": errors.to_dict(), **run_metadata()}
+        save_model(clf, PRETRAINED_PATH, card=card)
+        print(f"saved {PRETRAINED_PATH} ({PRETRAINED_PATH.stat().st_size / 1e6:.1f} MB); thresholds {thresholds}")
+    text = model_card(Path(args.results), gold, thresholds)
+    card_md = PRETRAINED_PATH.parent / "MODEL_CARD.md"
+    if not card_md.exists() or card_md.read_text() != text:
+        card_md.write_text(text)
+
+
+def fingerprint() -> str:
+    """What the shipped model is a function of: the gold set, the configuration and the model's code."""
+    digest = hashlib.sha256()
+    digest.update((ROOT / "data" / "annotations" / "gold.jsonl").read_bytes())
+    digest.update(json.dumps(CONFIG, sort_keys=True).encode())
+    for name in ("model.py", "features.py", "cues.py", "lexicons.py", "segment.py"):
+        digest.update((ROOT / "framing" / name).read_bytes())
+    return digest.hexdigest()
 
 
 if __name__ == "__main__":
