@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # External corpora live beside the project, never inside it (see data/README.md).
 export FRAMING_DATA ?= $(abspath ../shared/corpora)
 
-.PHONY: demo test install results benchmark clean
+.PHONY: demo test install results paper reproduce benchmark clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,8 +28,19 @@ REQUIRE_SPEEDUPS = $(if $(filter true 1 yes,$(CI)),1,$(shell $(BIN)/python scrip
 test: $(VENV)/.installed-test
 	FRAMING_REQUIRE_SPEEDUPS=$(REQUIRE_SPEEDUPS) $(BIN)/python -m pytest -q
 
+# Every result, the shipped model, figures and generated documents; finished runs are skipped.
 results: $(VENV)/.installed-test
 	$(BIN)/python experiments/run_all.py
+
+# The paper from the results files: paper.md, then HTML (pandoc) and PDF (headless chromium).
+# It names a missing tool and how to install it rather than installing it.
+paper: $(VENV)/.installed-test
+	$(BIN)/python experiments/figures.py
+	$(BIN)/python paper/build.py
+
+# Everything from data to paper PDF, from scratch, timed (results/reproduce/timing.json).
+reproduce: $(VENV)/.installed-test
+	$(BIN)/python scripts/reproduce.py
 
 benchmark: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/fast_paths.py

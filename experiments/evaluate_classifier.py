@@ -34,11 +34,12 @@ from framing.evaluate import (cluster_bootstrap, cross_corpus, evaluate_predicti
                               grouped_cross_val_predict, learning_curve)
 from framing.experiment import RunDir
 from framing.model import CueRuleClassifier, FramingClassifier
+from experiment_data import load_config  # same folder (experiments/)
 from summarize import TARGET_LABEL_F1, TARGET_MACRO_F1  # same folder (experiments/)
 
 LABELS = list(LABEL_NAMES)
-SEED = 0
-N_BOOT = 1000
+SEED = 0  # experiments/configs/e1_classifier.json: random_state
+N_BOOT = 1000  # experiments/configs/e1_classifier.json: n_boot
 
 #: Candidate configurations for the combined model, compared by document-grouped CV on
 #: train+dev in the ``selection`` run (the test split plays no part in the choice).
@@ -210,9 +211,10 @@ def run_cross_corpus(gold: pd.DataFrame, root: str, overwrite: bool) -> None:
 #: Learning curve: independent document orders per training fraction, and the smallest
 #: fraction used in the log-linear extrapolation (at 10 % of the documents
 #: ``forced_confession_noted`` has almost no positives and its F1 is 0).
-CURVE_FRACTIONS = (0.1, 0.25, 0.5, 0.75, 1.0)
-CURVE_REPEATS = 5
-CURVE_FIT_MIN_FRACTION = 0.25
+_CONFIG = load_config("e1_classifier")
+CURVE_FRACTIONS = tuple(_CONFIG["learning_curve"]["fractions"])
+CURVE_REPEATS = int(_CONFIG["learning_curve"]["repeats"])
+CURVE_FIT_MIN_FRACTION = float(_CONFIG["learning_curve"]["fit_min_fraction"])
 
 
 def _finite(x: float) -> float | None:

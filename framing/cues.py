@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import itertools
 import re
+from functools import lru_cache
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
@@ -767,3 +768,52 @@ def cue_table(passages: pd.DataFrame | Iterable[str], *, detector: CueDetector |
         for c in det.detect(text)
     ]
     return pd.DataFrame(rows, columns=[PASSAGE_ID, START, END, CUE_TYPE, MATCH])
+
+
+@lru_cache(maxsize=8)
+def _country_patterns(key: tuple[tuple[str, tuple[str, ...]], ...]) -> list[tuple[str, re.Pattern[str]]]:
+    return [(country, re.compile(r"(?<![\w])(?:" + "|".join(terms) + r")(?![\w])")) for country, terms in key]
+
+
+def claimant_country(
+    text: str,
+    cues: Sequence[Cue] | None = None,
+    *,
+    countries: Mapping[str, Sequence[str]] | None = None,
+) -> str | None:
+    """Whose state a sentence's state actor speaks for: a country, ``"unattributed"``, or
+    None when the sentence names no state actor.
+
+    The speaker is looked for where the evidence puts it: the source of an attribution
+    ("Chinese foreign ministry spokesman Zhao Lijian said ..."), else each state-actor cue
+    span, with the words just before it ("US officials"). The first such span that names
+    one country (from :data:`framing.lexicons.STATE_COUNTRY`, or ``countries``) decides;
+    a span naming several takes the one closest to its end (the head of the phrase).
+
+    Examples
+    --------
+    >>> from framing.cues import claimant_country
+    >>> claimant_country("Chinese foreign ministry spokesman Zhao Lijian said the virus may have come from the US.")
+    'China'
+    >>> claimant_country("US officials said the virus escaped from a laboratory in Wuhan.")
+    'United States'
+    >>> claimant_country("The ministry said the plot was foiled.")
+    'unattributed'
+    >>> claimant_country("Scientists said the virus came from bats.") is None
+    True
+    """
+    from .lexicons import STATE_COUNTRY
+
+    cues = list(detect_cues(text) if cues is None else cues)
+    actors = [c for c in cues if c.cue_type == "state_actor"]
+    if not actors:
+        return None
+    table = countries if countries is not None else STATE_COUNTRY
+    patterns = _country_patterns(tuple((k, tuple(v)) for k, v in table.items()))
+    spans = [a.source for a in attributions(text, cues) if a.source is not None]
+    spans += [(max(0, c.start - 30), c.end) for c in actors]
+    for start, end in spans:
+        found = [(m.end(), country) for country, rx in patterns for m in rx.finditer(text, start, end)]
+        if found:
+            return max(found)[1]
+    return "unattributed"

@@ -143,3 +143,31 @@ LEXICONS: dict[str, tuple[str, ...]] = {
 CASE_SENSITIVE: frozenset[str] = frozenset({"RT", "APA", "Fars", "Mehr", "ISNA", "Sputnik", "Tehran", "Moscow",
                                             "Beijing", "Baku", "Pyongyang", "Minsk", "Damascus", "Washington",
                                             "Kyiv", "Kiev"})
+
+#: Whose state a state actor speaks for: country -> names, adjectives, capitals, institutions
+#: and office holders that tie a state actor to it (matched case-sensitively, as written).
+#: Used by :func:`framing.cues.claimant_country` to say whose claim a sentence carries; it
+#: is not part of the cue features. Extend it with ``claimant_country(..., countries=...)``.
+STATE_COUNTRY: dict[str, tuple[str, ...]] = {
+    "China": (r"China", r"Chinese", r"Beijing", r"PRC", r"Xinhua", r"Global Times", r"CGTN", r"People's Daily",
+              r"CCTV", r"Xi Jinping", r"Xi", r"Li Keqiang", r"Wang Yi", r"Zhao Lijian", r"Hua Chunying",
+              r"Wang Wenbin", r"Geng Shuang", r"Cui Tiankai", r"Liang Wannian", r"National Health Commission",
+              r"Communist Party", r"CPC", r"CCP", r"PLA", r"Wuhan (?:government|authorities|officials)",
+              r"Hubei (?:government|authorities|officials)"),
+    "United States": (r"U\.S\.", r"US", r"USA", r"United States", r"American", r"Washington", r"White House",
+                      r"Pentagon", r"State Department", r"Trump", r"Pompeo", r"Biden", r"Blinken", r"Pence",
+                      r"Psaki", r"McEnany", r"Ratcliffe", r"Haines", r"Director of National Intelligence", r"ODNI",
+                      r"Redfield", r"Azar", r"Navarro", r"Kudlow", r"Esper", r"Austin", r"Obama", r"Kerry",
+                      r"Clinton", r"FBI", r"CIA", r"NSA", r"HHS", r"NIH", r"U\.S\.-led"),
+    "Russia": (r"Russia", r"Russian", r"Moscow", r"Kremlin", r"Putin", r"Lavrov", r"Peskov", r"Zakharova", r"Shoigu",
+               r"FSB", r"SVR", r"GRU", r"TASS", r"RIA(?: Novosti)?", r"Sputnik", r"RT"),
+    "Iran": (r"Iran", r"Iranian", r"Tehran", r"IRGC", r"Khamenei", r"Rouhani", r"Raisi", r"Zarif", r"Amir-Abdollahian",
+             r"IRNA", r"Press TV", r"Tasnim", r"Fars", r"Mehr"),
+    "United Kingdom": (r"Britain", r"British", r"UK", r"U\.K\.", r"Downing Street", r"Foreign Office", r"Whitehall",
+                       r"Boris Johnson", r"Raab"),
+    "Australia": (r"Australia", r"Australian", r"Canberra", r"Scott Morrison", r"Marise Payne", r"Dutton"),
+    "India": (r"India", r"Indian", r"New Delhi", r"Modi", r"Jaishankar", r"MEA"),
+    "Azerbaijan": (r"Azerbaijan", r"Azerbaijani", r"Baku", r"Aliyev", r"AzerTac", r"APA"),
+    "Ukraine": (r"Ukraine", r"Ukrainian", r"Kyiv", r"Kiev", r"Zelensky(?:y)?", r"SBU"),
+    "Israel": (r"Israel", r"Israeli", r"Netanyahu", r"IDF", r"Mossad", r"Shin Bet"),
+}

@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -59,7 +61,8 @@ print(framing.labelstudio_config()[:400], "...")
 # and the choices. Here we write that file from the seed corpus's recorded readings.
 
 # %%
-gold = framing.load_gold(corpora=["seeds"]).merge(items[["doc_id", "start", "item_id"]], on=["doc_id", "start"])
+gold = framing.load_gold(corpora=["seeds"]).drop(columns="item_id").merge(items[["doc_id", "start", "item_id"]],
+                                                                    on=["doc_id", "start"])
 tasks = json.loads(files[0].read_text())
 readings = {r.item_id: list(r.labels) for r in gold.itertuples()}
 for k, task in enumerate(tasks):
