@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from framing.model import PRETRAINED_PATH
+from framing.annotate import write_reading_batch
 from framing.sampling import add_context, sample_for_validation, text_sha1
 from experiment_data import documents, load_config, passages  # same folder (experiments/)
 
@@ -92,9 +93,9 @@ def main() -> None:
     BATCHES.mkdir(parents=True, exist_ok=True)
     items = sample[["item_id", "before", "text", "after"]].rename(columns={"item_id": "id", "text": "sentence"})
     for b, part in enumerate(np.array_split(np.arange(len(items)), args.batches), start=1):
-        write_batch(BATCHES / f"validation_{args.name}_{b}.jsonl", items.iloc[part])
+        write_reading_batch(items.iloc[part], BATCHES / f"validation_{args.name}_{b}.jsonl")
     dbl = items.iloc[np.sort(rng.permutation(len(items))[: int(round(DOUBLE_SHARE * len(items)))])]
-    write_batch(BATCHES / f"validation_{args.name}_dbl_1.jsonl", dbl.iloc[rng.permutation(len(dbl))])
+    write_reading_batch(dbl.iloc[rng.permutation(len(dbl))], BATCHES / f"validation_{args.name}_dbl_1.jsonl")
     print(f"{args.name}: {len(labelled)} passages, {sample['stratum'].nunique()} strata, {len(sample)} sampled "
           f"({len(dbl)} to be read twice) -> {out}")
     print(sample.groupby("stratum")[["stratum_size", "stratum_n"]].first().to_string())
@@ -112,14 +113,6 @@ def sample_key(frame: pd.DataFrame, strata: list[str]) -> pd.Series:
         part = frame[col].astype(object).where(frame[col].notna(), "(missing)").astype(str)
         key = part if key is None else key + " | " + part
     return key
-
-
-def write_batch(path: Path, items: pd.DataFrame) -> None:
-    """A blind batch: id, the sentence and its neighbours, nothing else."""
-    with open(path, "w", encoding="utf-8") as fh:
-        for rec in items.to_dict("records"):
-            fh.write(json.dumps({"id": rec["id"], "before": rec["before"], "sentence": rec["sentence"],
-                                 "after": rec["after"]}, ensure_ascii=False) + "\n")
 
 
 if __name__ == "__main__":

@@ -843,3 +843,37 @@ def _gold_rows(
             raise DataError(f"{c} must be a character offset (a whole number), got {bad!r}", path=path,
                             field=c) from None
     return frame
+
+
+def write_reading_batch(items: pd.DataFrame, path: str | Path) -> Path:
+    """Write a blind batch for readers working without an annotation tool: one JSON object
+    per line, ``{"id", "before", "sentence", "after"}``, and nothing else (no stratum, score
+    or prediction), in the order given (shuffle first).
+
+    Parameters
+    ----------
+    items : DataFrame
+        ``item_id`` (or ``id``), ``text`` (or ``sentence``), and optional ``before``/``after``.
+    path : path-like
+        The file to write.
+
+    Examples
+    --------
+    >>> import pandas as pd, tempfile, pathlib
+    >>> from framing.annotate import write_reading_batch
+    >>> p = write_reading_batch(pd.DataFrame({"item_id": ["a1"], "text": ["He allegedly fled."]}),
+    ...                         pathlib.Path(tempfile.mkdtemp()) / "batch.jsonl")
+    >>> p.read_text()
+    '{"id": "a1", "before": "", "sentence": "He allegedly fled.", "after": ""}\\n'
+    """
+    frame = items.rename(columns={"item_id": "id", TEXT: "sentence"})
+    for col in ("id", "sentence"):
+        if col not in frame.columns:
+            raise DataError(f"reading items need a {col!r} column", field=col)
+    path = Path(path)
+    with open(path, "w", encoding="utf-8") as fh:
+        for rec in frame.to_dict("records"):
+            out = {"id": str(rec["id"]), "before": rec.get("before") or "", "sentence": rec["sentence"],
+                   "after": rec.get("after") or ""}
+            fh.write(json.dumps(out, ensure_ascii=False) + "\n")
+    return path

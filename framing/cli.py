@@ -451,13 +451,9 @@ def _gold_sample(args: argparse.Namespace) -> pd.DataFrame | None:
 
 def cmd_compare(args: argparse.Namespace) -> int:
     from .compare import compare_outlets, pretrained_error_rates
-    from .report import labels_in, read_labelled, write_comparison
+    from .report import read_labelled, write_comparison
 
-    columns = _columns_of_table(args.input)
-    labels = _names(args.labels) or labels_in(columns)
-    if not labels:
-        raise DataError("not a labelled table (no label column with its p_<label> probability); run 'framing "
-                        "label' first", path=args.input)
+    columns, labels = _labelled_columns(args)
     frame = read_labelled(args.input, columns=["corpus", "doc_id", "start", args.by, args.event, "duplicate_of",
                                                *labels])
     if args.by not in frame.columns:
@@ -480,6 +476,18 @@ def cmd_compare(args: argparse.Namespace) -> int:
         print(f"note: {note}", file=sys.stderr)
     print(f"{len(frame)} passages compared by {args.by} -> {len(written)} files in {args.output}", file=sys.stderr)
     return EXIT_OK
+
+
+def _labelled_columns(args: argparse.Namespace) -> tuple[list[str], list[str]]:
+    """The columns of a labelled table and its label columns (--labels, else those with p_<label>)."""
+    from .report import labels_in
+
+    columns = _columns_of_table(args.input)
+    labels = _names(args.labels) or labels_in(columns)
+    if not labels:
+        raise DataError("not a labelled table (no label column with its p_<label> probability); run 'framing "
+                        "label' first", path=args.input)
+    return columns, labels
 
 
 def _columns_of_table(path: str) -> list[str]:
@@ -538,13 +546,9 @@ def cmd_sample(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     from .compare import pretrained_error_rates
-    from .report import labels_in, write_report
+    from .report import write_report
 
-    columns = _columns_of_table(args.input)
-    labels = _names(args.labels) or labels_in(columns)
-    if not labels:
-        raise DataError("not a labelled table (no label column with its p_<label> probability); run "
-                        "'framing label' first", path=args.input)
+    _, labels = _labelled_columns(args)
     shipped = set(labels) <= set(LABEL_NAMES)
     out = write_report(args.input, args.output, labels=labels, by=args.by, event=args.event,
                        gold=_gold_sample(args), assume_srs=args.assume_srs,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -93,15 +94,8 @@ def load_gold(
                 f"(e.g. ../shared/corpora/*.jsonl.gz) in the data home, or set FRAMING_DATA to their folder; "
                 f"load_gold(corpora=['seeds']) works without them."
             )
-        seen: dict[str, int] = {}
-        for obj in iter_jsonl(file):
-            doc_id = str(obj.get(DOC_ID))
-            # same renaming as framing.load_corpus for sources with repeated ids
-            n = seen.get(doc_id, 0) + 1
-            seen[doc_id] = n
-            key = doc_id if n == 1 else f"{doc_id}#{n}"
-            if key in ids:
-                docs[(corpus, key)] = obj
+        for key, obj in _documents(file, ids):
+            docs[(corpus, key)] = obj
     rows = []
     for rec in records:
         text = rec.get(TEXT)
@@ -141,6 +135,19 @@ def load_gold(
     columns = ["item_id", TEXT, LABELS, *LABEL_NAMES, CORPUS, DOC_ID, OUTLET, START, END, SPLIT, "fold",
                SAMPLING, "annotator_pass", "annotator", "note"]
     return pd.DataFrame(rows, columns=columns)
+
+
+def _documents(file: Path, ids: set[str]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """The documents of a corpus file whose id is in ``ids``, with the ids :func:`framing.load_corpus`
+    gives them (a repeated id becomes ``<id>#2``, ``<id>#3`` ... in file order)."""
+    seen: dict[str, int] = {}
+    for obj in iter_jsonl(file):
+        doc_id = str(obj.get(DOC_ID))
+        n = seen.get(doc_id, 0) + 1
+        seen[doc_id] = n
+        key = doc_id if n == 1 else f"{doc_id}#{n}"
+        if key in ids:
+            yield key, obj
 
 
 def gold_label_matrix(gold: pd.DataFrame) -> pd.DataFrame:
@@ -235,14 +242,8 @@ def load_validation(
             if not file.exists():
                 raise MissingDataError(f"the validation sample {name!r} needs the corpus {corpus!r}, but {file} does "
                                        "not exist; set FRAMING_DATA to the folder of the corpora")
-            seen: dict[str, int] = {}
-            for obj in iter_jsonl(file):
-                doc_id = str(obj.get(DOC_ID))
-                k = seen.get(doc_id, 0) + 1
-                seen[doc_id] = k
-                key = doc_id if k == 1 else f"{doc_id}#{k}"
-                if (corpus, key) in needed:
-                    docs[(corpus, key)] = obj[TEXT]
+            for key, obj in _documents(file, {d for c, d in needed if c == corpus}):
+                docs[(corpus, key)] = obj[TEXT]
     rows = []
     for row, rec in enumerate(items, start=1):
         ans = answers.get(rec["item_id"])

@@ -41,6 +41,7 @@ import framing
 from framing.columns import LABEL_NAMES
 from framing.duplicates import normalise_text
 from framing.model import FramingClassifier
+from framing.annotate import write_reading_batch
 from framing.sampling import add_context, select_for_annotation, text_sha1
 from framing.segment import iter_passage_frames
 
@@ -186,19 +187,11 @@ def main() -> None:
     n_batches = max(1, int(np.ceil(len(blind) / args.batch_size)))
     parts = np.array_split(np.arange(len(blind)), n_batches)
     for b, part in enumerate(parts, start=1):
-        write_batch(BATCHES / f"active_r{args.round}_{b}.jsonl", blind.iloc[part])
+        write_reading_batch(blind.iloc[part], BATCHES / f"active_r{args.round}_{b}.jsonl")
         # a random share of this batch, read again blind by the annotator of the next batch
         dbl = np.sort(rng.permutation(part)[: int(round(DOUBLE_SHARE * len(part)))])
-        write_batch(BATCHES / f"active_r{args.round}_dbl_{b}.jsonl", blind.iloc[rng.permutation(dbl)])
+        write_reading_batch(blind.iloc[rng.permutation(dbl)], BATCHES / f"active_r{args.round}_dbl_{b}.jsonl")
     print(f"round {args.round}: {len(items)} sentences in {n_batches} batches -> {out} ({time.time() - t0:.0f} s)")
-
-
-def write_batch(path: Path, items: pd.DataFrame) -> None:
-    """A blind batch: id, the sentence and its neighbours, nothing else."""
-    with open(path, "w", encoding="utf-8") as fh:
-        for rec in items.to_dict("records"):
-            fh.write(json.dumps({"id": rec["id"], "before": rec["before"], "sentence": rec["sentence"],
-                                 "after": rec["after"]}, ensure_ascii=False) + "\n")
 
 
 if __name__ == "__main__":
