@@ -24,7 +24,8 @@ from framing.compare import error_rates
 from framing.evaluate import evaluate_predictions
 from framing.experiment import read_metrics, run_metadata
 from framing.model import PRETRAINED_PATH, FramingClassifier, save_model
-from summarize import TARGET_LABEL_F1, TARGET_MACRO_F1, learning_curve_line  # same folder (experiments/)
+from summarize import (TARGET_LABEL_F1, TARGET_MACRO_F1, issue15_targets_line,  # same folder (experiments/)
+                       learning_curve_line)
 
 ROOT = Path(__file__).resolve().parents[1]
 LABELS = list(LABEL_NAMES)
@@ -91,7 +92,9 @@ def model_card(results: Path, gold: pd.DataFrame, thresholds: dict[str, float]) 
         "## Training data",
         f"The gold train split: {len(train)} sentences from {train['doc_id'].nunique()} documents "
         f"({', '.join(sorted(train['corpus'].unique()))}), labelled by reading against the codebook",
-        "(`data/annotations/README.md`). Positives in train: "
+        "(`data/annotations/README.md`); "
+        f"{int(train['sampling'].str.startswith('active:').sum()):,} of them were chosen in four active annotation rounds "
+        "(the model of each round chose which sentences to read, never their labels). Positives in train: "
         + ", ".join(f"{x} {int(train[x].sum())}" for x in LABELS) + ".",
         "Thresholds: " + ", ".join(f"{k} {thresholds[k]:.3f}" for k in LABELS) + ".",
         "",
@@ -108,7 +111,8 @@ def model_card(results: Path, gold: pd.DataFrame, thresholds: dict[str, float]) 
     lines += [
         "",
         f"On the randomly drawn test sentences only ({test['n_test_random']}, realistic label rates), the",
-        f"combined model's macro-F1 is {fmt(rand['macro'])}.",
+        f"combined model's macro-F1 is {fmt(rand['macro'])} (the mean over the labels with support there).",
+        issue15_targets_line(test),
         f"Document-grouped 5-fold cross-validation on train+dev: macro-F1 {cv['models']['combined']['macro']['f1']:.2f}"
         f" (cue rules {cv['models']['cue_rules']['macro']['f1']:.2f}).",
         "Cross-corpus (train without the corpus, test on it), macro-F1: "
@@ -135,7 +139,9 @@ def model_card(results: Path, gold: pd.DataFrame, thresholds: dict[str, float]) 
         "  wide interval. The cue rules (confession + coercion term) are a transparent alternative.",
         "- `speculative_motive` confuses predictions (\"likely to strain ties\") with motives.",
         "- Trained on 2003-2023 English news (Tehran Times, AllSides outlets, SemEval 2022 war coverage,",
-        "  BASIL, Daily Mail) and six 2025 seed texts; other languages, genres and periods are untested.",
+        "  BASIL, Daily Mail, PolNeAR, ECB+, COVID-19 origins coverage of 2020-21) and six 2025 seed texts;",
+        "  other languages, genres and periods are untested. Its error rates differ by corpus: measure them",
+        "  on a gold sample of your own corpus (`framing.sample_for_validation`) and correct with it.",
         "- Sentence-level: context beyond the sentence (who \"he\" is) is not used.",
         "",
         "## Files",

@@ -127,6 +127,39 @@ def read_active_rounds(pass1: dict[str, dict]) -> dict:
     return {"items": items, "second": second, "agreement": agreement}
 
 
+def write_summary(frame: pd.DataFrame, rounds: dict) -> None:
+    """``results/gold/summary/metrics.json``: the gold set's size and composition, for the paper and README."""
+    labels = list(LABEL_NAMES)
+    active = frame[frame["sampling"].str.startswith("active:")]
+    per_round = {}
+    for k, part in active.groupby(active["sampling"].str.split(":").str[1]):
+        per_round[k[1:]] = {"sentences": len(part), "random_control": int(part["sampling"].str.endswith(":random").sum()),
+                            "read_twice": int(sum(1 for i in part["item_id"] if i in rounds["second"])),
+                            "positives": {lab: int(part[lab].sum()) for lab in labels}}
+    validation = {}
+    for f in sorted((ANN / "validation").glob("*.jsonl")):
+        items = read_jsonl(f)
+        read = sum(len(read_jsonl(g)) for g in (ANN / "labels").glob(f"validation_{f.stem}_[0-9]*.pass1.jsonl"))
+        twice = sum(len(read_jsonl(g)) for g in (ANN / "labels").glob(f"validation_{f.stem}_dbl_*.pass2.jsonl"))
+        validation[f.stem] = {"sentences": len(items), "read": read, "read_twice": twice,
+                              "population_passages": items[0]["population_passages"],
+                              "strata": len({r["stratum"] for r in items})}
+    summary = {
+        "sentences": len(frame), "documents": int(frame.groupby(["corpus", "doc_id"]).ngroups),
+        "corpora": sorted(frame["corpus"].unique()),
+        "splits": {sp: {"sentences": int((frame["split"] == sp).sum()),
+                        "positives": {lab: int(frame.loc[frame["split"] == sp, lab].sum()) for lab in labels}}
+                   for sp in ("train", "dev", "test")},
+        "active_rounds": per_round, "active_sentences": len(active),
+        "active_read_twice": int(sum(r["read_twice"] for r in per_round.values())),
+        "validation_samples": validation,
+        "validation_sentences": int(sum(v["sentences"] for v in validation.values())),
+    }
+    out = ROOT / "results" / "gold" / "summary"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "metrics.json").write_text(json.dumps(summary, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--salt", default="framing-gold-v1", help="salt of the split hash (fixed once)")
@@ -283,6 +316,7 @@ def main() -> None:
     frame = pd.DataFrame(records)
     for lab in LABEL_NAMES:
         frame[lab] = frame["labels"].map(lambda ls, lab=lab: lab in ls)
+    write_summary(frame, rounds)
     print(f"{len(frame)} sentences; splits: {frame['split'].value_counts().to_dict()}")
     print(frame.groupby("corpus")[list(LABEL_NAMES)].sum().assign(n=frame.groupby("corpus").size()).to_string())
     print(frame.groupby("split")[list(LABEL_NAMES)].sum().to_string())
