@@ -152,6 +152,11 @@ def run_selection(gold: pd.DataFrame, root: str, overwrite: bool) -> None:
     metrics: dict[str, Any] = {"n": len(data), "rule": SELECTION_RULE, "candidates": {}}
     boot = {}
     for name, params in CANDIDATES.items():
+        if name in OVER_SPEED_BUDGET:  # it cannot be chosen, so its cross-validation is not run
+            metrics["candidates"][name] = {"params": params, "f1": None, "within_speed_budget": False,
+                                           "note": "not cross-validated: over the speed budget, not eligible"}
+            print(f"selection {name}: skipped (over the speed budget)")
+            continue
         P, _ = grouped_cross_val_predict(lambda params=params: FramingClassifier(**params, random_state=SEED),
                                          data["text"].tolist(), Y, groups.tolist(), n_splits=5)
         f1 = evaluate_predictions(Y, P, labels=LABELS, n_boot=0).set_index("label")["f1"]
@@ -162,6 +167,8 @@ def run_selection(gold: pd.DataFrame, root: str, overwrite: bool) -> None:
     reference = next(iter(CANDIDATES))
     better = []
     for name, cand in metrics["candidates"].items():
+        if name not in boot:
+            continue
         diff = boot[name] - boot[reference]
         cand["macro_diff_vs_" + reference] = {
             "diff": cand["f1"]["macro"] - metrics["candidates"][reference]["f1"]["macro"],

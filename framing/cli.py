@@ -256,6 +256,18 @@ def _probe_output(path: str) -> None:
         probe.unlink()
 
 
+def _probe_folder(path: str) -> None:
+    """Fail now, with an OutputError, if files cannot be written in the folder ``path``."""
+    out = Path(path)
+    with writing_to(out):
+        if out.exists() and not out.is_dir():
+            raise OutputError("is a file; give a folder for the output", path=out)
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / ".framing.probe"
+        probe.write_bytes(b"")
+        probe.unlink()
+
+
 def _model(path: str | None) -> Any:
     from .model import load_model, load_pretrained
 
@@ -393,6 +405,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from .report import write_report
 
     out = Path(args.output)
+    _probe_folder(args.output)
     docs = align_events(load_demo_corpus("allsides"))  # the bundled events are kept; wire copy is marked
     labelled = label_documents(docs)
     carried = [c for c in ("title", "bias", "duplicate_of") if c not in labelled.columns]
@@ -437,15 +450,29 @@ def _gold_sample(args: argparse.Namespace) -> pd.DataFrame | None:
         gold = gold[gold["status"] == "completed"]
     if args.design:
         design = read_labelled(args.design)
-        keep = [c for c in ("inclusion_prob", "stratum", "stratum_size", "stratum_n", "doc_id", "start")
-                if c in design.columns and c not in gold.columns]
         if ITEM_ID not in gold.columns or ITEM_ID not in design.columns:
             raise DataError(f"--gold and --design are joined on {ITEM_ID!r}, which one of them lacks",
                             path=args.design, field=ITEM_ID)
-        gold = gold.merge(design[[ITEM_ID, *keep]], on=ITEM_ID, how="left", validate="many_to_one")
+        cols = [c for c in ("corpus", "doc_id", "start", "inclusion_prob", "stratum", "stratum_size", "stratum_n")
+                if c in design.columns]
+        gold[ITEM_ID] = gold[ITEM_ID].astype(str)
+        design = design.assign(**{ITEM_ID: design[ITEM_ID].astype(str)})
+        unknown = sorted(set(gold[ITEM_ID]) - set(design[ITEM_ID]))
+        if unknown:
+            raise DataError(f"{len(unknown)} gold items are not in the design (e.g. {unknown[:3]}): --design must be "
+                            "the design.csv of the sample these readings are of", path=args.gold, field=ITEM_ID)
+        merged = gold.merge(design[[ITEM_ID, *cols]], on=ITEM_ID, how="left", suffixes=("", "_design"),
+                            validate="many_to_one")
+        for c in cols:  # the design's value where the readings have none (annotation tools keep no positions)
+            if f"{c}_design" in merged.columns:
+                merged[c] = merged[c].where(merged[c].notna() & (merged[c].astype(str) != ""), merged[f"{c}_design"])
+                merged = merged.drop(columns=f"{c}_design")
+        gold = merged
     for col in ("doc_id",):
         if col in gold.columns:
             gold[col] = gold[col].astype(str)
+    if "start" in gold.columns:
+        gold["start"] = pd.to_numeric(gold["start"], errors="coerce").astype("Int64").astype(str)
     return gold
 
 
@@ -453,12 +480,11 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from .compare import compare_outlets, pretrained_error_rates
     from .report import read_labelled, write_comparison
 
+    _probe_folder(args.output)
     columns, labels = _labelled_columns(args)
     frame = read_labelled(args.input, columns=["corpus", "doc_id", "start", args.by, args.event, "duplicate_of",
                                                *labels])
-    if args.by not in frame.columns:
-        raise DataError(f"no column {args.by!r} to compare by; the table has {columns}", path=args.input,
-                        field=args.by)
+    _check_columns(frame, args, columns)
     errors = None
     if not args.no_rogan_gladen and set(labels) <= set(LABEL_NAMES):
         errors = pretrained_error_rates()
@@ -478,6 +504,21 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _check_columns(frame: pd.DataFrame, args: argparse.Namespace, columns: list[str], *,
+                   by_required: bool = True) -> None:
+    """The --by column must exist (in the table or in its meta); an --event given explicitly too.
+
+    With ``by_required=False`` (the report) a missing *default* ``outlet`` is allowed: the report
+    then describes the passages without comparing groups.
+    """
+    if args.by not in frame.columns and (by_required or args.by != "outlet"):
+        raise DataError(f"no column {args.by!r} to compare by, neither in the table nor in its meta; the table has "
+                        f"{columns}", path=args.input, field=args.by)
+    if args.event not in frame.columns and args.event != "event_id":
+        raise DataError(f"no event column {args.event!r}; the table has {columns}", path=args.input,
+                        field=args.event)
+
+
 def _labelled_columns(args: argparse.Namespace) -> tuple[list[str], list[str]]:
     """The columns of a labelled table and its label columns (--labels, else those with p_<label>)."""
     from .report import labels_in
@@ -487,6 +528,12 @@ def _labelled_columns(args: argparse.Namespace) -> tuple[list[str], list[str]]:
     if not labels:
         raise DataError("not a labelled table (no label column with its p_<label> probability); run 'framing "
                         "label' first", path=args.input)
+    if not args.labels:  # a codebook label whose column or probability is missing is not compared: say so
+        half = [lab for lab in LABEL_NAMES if lab not in labels and (lab in columns or f"{PROBA_PREFIX}{lab}" in columns)]
+        for lab in half:
+            print(f"note: {lab!r} is left out: the table has its {'label' if lab in columns else 'probability'} "
+                  f"column but not its {'probability' if lab in columns else 'label'} column (pass --labels to "
+                  "choose the label columns)", file=sys.stderr)
     return columns, labels
 
 
@@ -520,10 +567,13 @@ def cmd_sample(args: argparse.Namespace) -> int:
     from .report import labels_in, read_labelled
     from .sampling import add_context, sample_for_validation, text_sha1
 
-    labelled = read_labelled(args.input)
+    _probe_folder(args.output)
+    strata = _names(args.strata) or ["outlet", "predicted"]
+    labelled = read_labelled(args.input, extra_from_meta=[c for c in strata if c != "predicted"])
     labels = _names(args.labels) or labels_in(labelled.columns)
-    sample = sample_for_validation(add_context(labelled), args.n, strata=_names(args.strata) or ["outlet", "predicted"],
-                                   labels=labels, allocation=args.allocation, random_state=args.random_state)
+    sample = sample_for_validation(add_context(labelled), args.n, strata=strata, labels=labels,
+                                   allocation=args.allocation, min_per_stratum=args.min_per_stratum,
+                                   random_state=args.random_state)
     rng = __import__("numpy").random.default_rng(args.random_state)
     sample = sample.iloc[rng.permutation(len(sample))].reset_index(drop=True)  # annotators see no order
     sample["item_id"] = [f"v{i:05d}" for i in range(len(sample))]
@@ -537,10 +587,13 @@ def cmd_sample(args: argparse.Namespace) -> int:
     items = sample[["item_id", "sha1", "before", "text", "after"]]
     export_items(items, out, format="labelstudio", labels=labels)
     export_items(items, out, format="csv", labels=labels)
+    # the items with their positions, for 'framing annotate import --items' (checks every SHA-1)
+    positions = [c for c in ("corpus", "doc_id", "start", "end") if c in sample.columns]
+    sample[["item_id", "sha1", "text", "before", "after", *positions]].to_csv(out / "items.csv", index=False)
     print(f"{len(sample)} of {len(labelled)} passages drawn from {sample['stratum'].nunique()} strata -> "
-          f"{out}/tasks.json (Label Studio, with tasks.xml), {out}/tasks.csv (to fill in), {out}/design.csv "
-          "(inclusion probabilities: keep it from annotators; pass it to 'framing compare --design')",
-          file=sys.stderr)
+          f"{out}/tasks.json (Label Studio, with tasks.xml), {out}/tasks.csv (to fill in), {out}/items.csv (for "
+          f"'framing annotate import --items'), {out}/design.csv (inclusion probabilities: keep it from annotators; "
+          "pass it to 'framing compare --design')", file=sys.stderr)
     return EXIT_OK
 
 
@@ -548,7 +601,12 @@ def cmd_report(args: argparse.Namespace) -> int:
     from .compare import pretrained_error_rates
     from .report import write_report
 
-    _, labels = _labelled_columns(args)
+    _probe_folder(args.output)
+    columns, labels = _labelled_columns(args)
+    from .report import read_labelled
+
+    _check_columns(read_labelled(args.input, columns=[args.by, args.event], limit=1000), args, columns,
+                   by_required=False)
     shipped = set(labels) <= set(LABEL_NAMES)
     out = write_report(args.input, args.output, labels=labels, by=args.by, event=args.event,
                        gold=_gold_sample(args), assume_srs=args.assume_srs,
@@ -739,6 +797,8 @@ def build_parser() -> argparse.ArgumentParser:
     smp.add_argument("-o", "--output", required=True, help="folder to write")
     smp.add_argument("--strata", help="comma-separated stratum columns (default: outlet,predicted)")
     smp.add_argument("--allocation", choices=("sqrt", "proportional", "equal", "balanced"), default="sqrt")
+    smp.add_argument("--min-per-stratum", type=int, default=2, help="passages drawn from every stratum at least "
+                                                                    "(default 2)")
     smp.add_argument("--labels", help="comma-separated label columns (default: those with p_<label>)")
     smp.add_argument("--random-state", type=int, default=0)
     smp.set_defaults(func=cmd_sample)

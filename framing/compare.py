@@ -102,9 +102,14 @@ def _binary(frame: pd.DataFrame, labels: Sequence[str], what: str) -> np.ndarray
     bad = ~Y.isin([0, 1, True, False])
     if bad.to_numpy().any():
         row, col = np.argwhere(bad.to_numpy())[0]
-        raise DataError(f"{what} label columns must hold 0/1, got {Y.iloc[row, col]!r}", row=int(row) + 1,
+        raise DataError(f"{what} label columns must hold 0/1, got {_plain(Y.iloc[row, col])!r}", row=int(row) + 1,
                         field=str(Y.columns[col]))
     return Y.to_numpy(dtype=float)
+
+
+def _plain(value: Any) -> Any:
+    """A numpy scalar as the Python value it holds (for readable messages)."""
+    return value.item() if hasattr(value, "item") else value
 
 
 def _group_values(frame: pd.DataFrame, by: Sequence[str]) -> pd.Series:
@@ -140,14 +145,20 @@ def _doc_table(frame: pd.DataFrame, labels: list[str], group: pd.Series, event: 
     first = np.zeros(m, dtype=int)
     first[codes[::-1]] = np.arange(len(codes))[::-1]
     g = group.to_numpy()[first]
-    if (pd.Series(g[codes]) != group.reset_index(drop=True)).any():
-        raise DataError("a document's passages have different group values; group by a document-level column",
-                        field=str(group.name))
+    differ = (pd.Series(g[codes]) != group.reset_index(drop=True)).to_numpy()
+    if differ.any():
+        row = int(np.flatnonzero(differ)[0])
+        raise DataError(f"the passages of document {str(key[row]).replace(chr(31), '/')!r} have different "
+                        f"{group.name!r} values ({g[codes[row]]!r} and {group.iloc[row]!r}); group by a "
+                        "document-level column", row=row + 1, field=str(group.name))
     ev = None
     if event is not None:
         ev = event.to_numpy()[first]
-        if (pd.Series(ev[codes]) != event.reset_index(drop=True)).any():
-            raise DataError("a document's passages have different event ids", field=EVENT_ID)
+        differ = (pd.Series(ev[codes]) != event.reset_index(drop=True)).to_numpy()
+        if differ.any():
+            row = int(np.flatnonzero(differ)[0])
+            raise DataError(f"the passages of document {str(key[row]).replace(chr(31), '/')!r} have different event "
+                            "ids", row=row + 1, field=EVENT_ID)
     r = ng = None
     if residuals is not None:
         r = np.zeros((m, len(labels)))
@@ -184,16 +195,28 @@ def _gold_join(labelled: pd.DataFrame, gold: pd.DataFrame, labels: list[str], on
     bad = pi.isna() | (pi <= 0) | (pi > 1)
     if bad.any():
         row = int(np.flatnonzero(bad.to_numpy())[0])
-        raise DataError(f"inclusion probability must be in (0, 1], got {gold[INCLUSION_PROB].iloc[row]!r}",
+        raise DataError(f"inclusion probability must be in (0, 1], got {_plain(gold[INCLUSION_PROB].iloc[row])!r}",
                         row=row + 1, field=INCLUSION_PROB)
     Y = _binary(gold, labels, "gold")
     left = labelled[on].astype(str).reset_index(drop=True)
     right = gold[on].astype(str)
     if left.duplicated().any():
         raise DataError(f"the passage key {on} is not unique in the labelled table", field=on[0])
+    twice = right.duplicated(keep=False)
+    if twice.any():
+        row = int(np.flatnonzero(twice.to_numpy())[0])
+        raise DataError(f"the gold sample has {int(twice.sum())} rows for passages read more than once (e.g. "
+                        f"{right.iloc[row].to_dict()}); the correction needs one reading per sampled passage: keep "
+                        "the first pass, or an adjudicated reading, and use the others for agreement",
+                        row=row + 1, field=on[0])
     index = pd.MultiIndex.from_frame(left)
     pos = index.get_indexer(pd.MultiIndex.from_frame(right))
     lost = pos < 0
+    if len(gold) and lost.all():
+        raise DataError(f"none of the {len(gold)} gold passages is in the labelled data (joined on {on}, e.g. "
+                        f"{right.head(2).to_dict('records')} in the gold sample against "
+                        f"{left.head(2).to_dict('records')} in the labelled table); check that both come from the "
+                        "same corpus and segmentation", field=on[0])
     if lost.any():
         examples = right[lost].head(3).to_dict("records")
         notes.append(f"gold sample: {int(lost.sum())} of {len(gold)} gold passages are not in the labelled data and "
@@ -445,6 +468,12 @@ def _rates_from_docs(docs: _Docs, labels: list[str], by: list[str], n_boot: int,
         # shares lie in [0, 1]: the widened intervals are truncated to it
         lo, hi = (np.clip(v, 0.0, 1.0) for v in _percentile(boot, ci, m))
         slo, shi = (np.clip(v, 0.0, 1.0) for v in _percentile(boot_share, ci, m))
+        if m < 2:  # one document: resampling it says nothing about the uncertainty
+            lo = hi = slo = shi = np.full(len(labels), np.nan)
+        else:  # no positive at all: the bootstrap collapses to [0, 0]; the rule of three on documents bounds it
+            zero = k.sum(axis=0) == 0
+            hi = np.where(zero, 1 - ((1 - ci) / 2) ** (1 / m), hi)
+            shi = np.where(zero, 1 - ((1 - ci) / 2) ** (1 / m), shi)
         corr = None
         if docs.r is not None:
             T = k + docs.r[sel]
@@ -454,6 +483,10 @@ def _rates_from_docs(docs: _Docs, labels: list[str], by: list[str], n_boot: int,
             clo, chi = _percentile(cboot, ci, m)
             # a rate lies in [0, 1]: the estimate and interval are truncated to it
             corr, clo, chi = (np.clip(v, 0.0, 1.0) for v in (corr, clo, chi))
+            # no variation at all (no predicted and no read positive): no interval can be given
+            flat = np.nanstd(cboot, axis=0) == 0
+            if m < 2 or flat.any():
+                clo, chi = np.where(flat | (m < 2), np.nan, clo), np.where(flat | (m < 2), np.nan, chi)
         if errors is not None:
             idx = [errors.labels.index(lab) for lab in labels]
             draw = errors.draws[rng.integers(0, len(errors.draws), n_boot)][:, idx]
@@ -483,6 +516,8 @@ def _prepare(labelled: pd.DataFrame, by: Sequence[str], labels: Sequence[str] | 
         raise ValueError("by must name at least one grouping column")
     _require(labelled, by, "grouping")
     labels = _labels_of(labelled, labels)
+    if len(labelled) == 0:
+        raise DataError("the labelled table has no passages: there is nothing to compare")
     frame = labelled.reset_index(drop=True)
     if exclude_duplicates:
         _require(frame, [DUPLICATE_OF], "wire-copy (run framing.align_events first)")
@@ -750,10 +785,12 @@ def paired_differences(
         pairs = list(itertools.combinations(present, 2))
     rng = np.random.default_rng(random_state)
     rows = []
+    no_shared: list[str] = []
     for a, b in pairs:
         for name in (a, b):
-            if name not in gindex:
-                notes.append(f"{by} {name!r} has no passages here; its pairs are left out")
+            note = f"{by} {name!r} has no passages here; its pairs are left out"
+            if name not in gindex and note not in notes:
+                notes.append(note)
         if a not in gindex or b not in gindex:
             continue
         ia, ib = gindex[a], gindex[b]
@@ -765,9 +802,7 @@ def paired_differences(
         base = {"outlet_a": a, "outlet_b": b, "n_events": E, "n_events_a_only": only_a, "n_events_b_only": only_b,
                 "n_passages_a": int(Na[both].sum()), "n_passages_b": int(Nb[both].sum())}
         if E == 0:
-            notes.append(f"{a!r} and {b!r} cover no event together; no difference can be estimated")
-            for lab in labels:
-                rows.append({**base, "label": lab})
+            no_shared.append(f"{a} / {b}")
             continue
         ra, rb = Ka / Na[both, None], Kb / Nb[both, None]
         d = (ra - rb) * 100
@@ -775,6 +810,8 @@ def paired_differences(
         boot = (W @ d) / E
         lo, hi = _percentile(boot, ci, E)
         p = _sign_flip_p(d, n_perm, rng)
+        if E < 2:  # one event: no resampling interval, no test
+            lo = hi = p = np.full(len(labels), np.nan)
         fe = _fe_regression(Na[both], Nb[both], Ka, Kb, ci) if E > 1 else None
         corr = None
         if "R" in cells:
@@ -783,6 +820,8 @@ def paired_differences(
             dc = (ca - cb) * 100
             cboot = (W @ dc) / E
             clo, chi = _percentile(cboot, ci, E)
+            if E < 2:
+                clo = chi = np.full(len(labels), np.nan)
             corr = (dc.mean(axis=0), clo, chi, _sign_flip_p(dc, n_perm, rng), ca.mean(axis=0), cb.mean(axis=0),
                     int(cells["NG"][both, ia].sum()), int(cells["NG"][both, ib].sum()))
         for j, lab in enumerate(labels):
@@ -796,6 +835,10 @@ def paired_differences(
                            rate_b_corrected=corr[5][j] * 100, diff_corrected=corr[0][j],
                            corrected_ci_low=corr[1][j], corrected_ci_high=corr[2][j], corrected_p_value=corr[3][j])
             rows.append(row)
+    if no_shared:
+        shown = ", ".join(no_shared[:5]) + (" ..." if len(no_shared) > 5 else "")
+        notes.append(f"{len(no_shared)} of {len(pairs)} {by} pairs cover no event together and are left out of the "
+                     f"paired comparison ({shown})")
     cols = ["outlet_a", "outlet_b", "label", "n_events", "n_events_a_only", "n_events_b_only", "n_passages_a",
             "n_passages_b", "rate_a", "rate_b", "diff", "ci_low", "ci_high", "p_value", "p_adjusted", "fe_diff",
             "fe_ci_low", "fe_ci_high", "fe_p_value"]
@@ -803,10 +846,24 @@ def paired_differences(
     for c in cols:
         if c not in out.columns:
             out[c] = np.nan
-    out["p_adjusted"] = adjust_pvalues(out["p_value"].to_numpy(dtype=float), adjust) if len(out) else []
+    # the family adjusted for: the differences that can be tested (two or more events, and the
+    # label predicted in one of the two outlets); the others keep p_adjusted NaN and testable False
+    if len(out):
+        flat = (out["rate_a"].fillna(0) == 0) & (out["rate_b"].fillna(0) == 0)
+        out["testable"] = (out["n_events"].fillna(0) >= 2) & ~flat & out["p_value"].notna()
+        out["p_adjusted"] = np.nan
+        out.loc[out["testable"], "p_adjusted"] = adjust_pvalues(out.loc[out["testable"], "p_value"].to_numpy(float),
+                                                               adjust)
+        # the smallest p-value the sign-flip test can give with E events (exact enumeration)
+        out["min_p"] = np.where(out["n_events"].fillna(0) >= 1, np.minimum(1.0, 2.0 ** (1 - out["n_events"].fillna(0))),
+                                np.nan)
+    else:
+        out["p_adjusted"] = []
     extra = [c for c in out.columns if c not in cols]
     if "corrected_p_value" in out.columns:
-        out["corrected_p_adjusted"] = adjust_pvalues(out["corrected_p_value"].to_numpy(dtype=float), adjust)
+        out["corrected_p_adjusted"] = np.nan
+        ok = out["testable"] & out["corrected_p_value"].notna()
+        out.loc[ok, "corrected_p_adjusted"] = adjust_pvalues(out.loc[ok, "corrected_p_value"].to_numpy(float), adjust)
         extra = [c for c in out.columns if c not in cols]
     out = out[cols + extra]
     out.attrs["notes"] = notes

@@ -133,6 +133,34 @@ def _cluster_block(frame: pd.DataFrame, days: np.ndarray, *, weights: Mapping[st
     return fcluster(Z, t=1.0 - threshold, criterion="distance") - 1
 
 
+def _cap_span(labels: np.ndarray, days: np.ndarray, max_span_days: float | None) -> np.ndarray:
+    """Cut every cluster whose dates span more than ``max_span_days`` into consecutive spans.
+
+    Linkage can chain documents a few days apart into a "story" that runs for months on a
+    dense corpus; an event is bounded in time. Members are taken in date order and a new
+    span starts when a document is more than ``max_span_days`` after the span's first
+    document. Undated members stay in the cluster's first span.
+    """
+    if max_span_days is None:
+        return labels
+    out = labels.astype(np.int64).copy()
+    next_label = int(out.max()) + 1 if len(out) else 0
+    for lab in np.unique(labels):
+        members = np.flatnonzero(labels == lab)
+        d = days[members]
+        dated = members[~np.isnan(d)]
+        if len(dated) < 2 or np.nanmax(d) - np.nanmin(d) <= max_span_days:
+            continue
+        order = dated[np.argsort(days[dated], kind="stable")]
+        start = days[order[0]]
+        current = lab
+        for m in order:
+            if days[m] - start > max_span_days:
+                current, next_label, start = next_label, next_label + 1, days[m]
+            out[m] = current
+    return out
+
+
 def _blocks(days: np.ndarray, order: np.ndarray, window_days: float, max_block: int) -> list[np.ndarray]:
     """Cut the date-sorted documents where consecutive dates are more than ``window_days``
     apart (no pair across such a gap can be linked), then cut blocks larger than
@@ -167,6 +195,7 @@ def align_events(
     weights: Mapping[str, float] | None = None,
     lead_chars: int = 1000,
     duplicate_threshold: float = 0.8,
+    max_span_days: float | None = 14.0,
     max_block: int = 5000,
 ) -> pd.DataFrame:
     """Give each document the id of the event it reports, and mark wire copy.
@@ -194,6 +223,10 @@ def align_events(
     duplicate_threshold : float, default 0.8
         Jaccard similarity of the texts' 5-word shingles from which a document is a copy
         of an earlier one (``duplicate_of``); 1 marks exact copies only.
+    max_span_days : float or None, default 14
+        An event lasts at most this long: a group whose dates span more is cut into
+        consecutive spans (linkage would otherwise chain a dense corpus's daily stories on
+        one topic into "events" of months). None leaves groups as they are.
     max_block : int, default 5000
         Documents clustered together at most (memory grows with its square). Dated
         corpora are first cut at gaps of more than ``window_days``; a larger block is
@@ -269,6 +302,7 @@ def align_events(
         for block in _blocks(days, order, window_days, max_block):
             local = _cluster_block(out.iloc[block], days[block], weights=weights, lead_chars=lead_chars,
                                    threshold=threshold, window_days=window_days, date_decay_days=date_decay_days)
+            local = _cap_span(local, days[block], max_span_days)
             # number events by their first document (date order), so ids are stable
             mapping: dict[int, str] = {}
             for pos, lab in zip(block, local):

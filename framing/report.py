@@ -33,29 +33,70 @@ _STAT_COLUMNS = (CORPUS, DOC_ID, START, EVENT_ID, "duplicate_of")
 # ----------------------------------------------------------------------------- reading
 
 
+def _from_meta(chunk: pd.DataFrame, names: Sequence[str]) -> pd.DataFrame:
+    """Columns ``names`` the chunk lacks, taken from its ``meta`` field (a dict or a JSON object) when there."""
+    missing = [n for n in names if n not in chunk.columns]
+    if not missing or "meta" not in chunk.columns:
+        return chunk
+
+    def parse(value: Any) -> dict:
+        if isinstance(value, dict):
+            return value
+        if isinstance(value, str) and value.startswith("{"):
+            try:
+                out = json.loads(value)
+            except ValueError:
+                return {}
+            return out if isinstance(out, dict) else {}
+        return {}
+
+    metas = chunk["meta"].map(parse)
+    chunk = chunk.copy()
+    for name in missing:
+        if metas.map(lambda m: name in m).any():
+            chunk[name] = metas.map(lambda m: m.get(name)).map(lambda v: None if v is None else str(v))
+    return chunk
+
+
 def _iter_chunks(path: Path, columns: Sequence[str] | None, chunk_rows: int = 200_000) -> Iterator[pd.DataFrame]:
-    """A labelled table in chunks, only ``columns`` (all when None), ids and text as strings."""
+    """A labelled table in chunks, only ``columns`` (all when None), ids and text as strings.
+
+    A column asked for that the table lacks is taken from its ``meta`` field when there (so
+    ``--by bias`` works on a corpus whose outlet bias sits in ``meta``).
+    """
     name = path.name.lower()
     strings = {c: str for c in (DOC_ID, CORPUS, OUTLET, EVENT_ID, TEXT, EVIDENCE, TITLE, DATE)}
+    wanted = None if columns is None else list(dict.fromkeys(columns))
     if name.endswith(".parquet") or name.endswith(".pq"):
         import pyarrow.parquet as pq
 
         pf = pq.ParquetFile(path)
-        cols = None if columns is None else [c for c in columns if c in pf.schema_arrow.names]
-        for batch in pf.iter_batches(batch_size=chunk_rows, columns=cols):
-            yield batch.to_pandas()
+        have = pf.schema_arrow.names
     elif ".csv" in name or ".tsv" in name:
         sep = "\t" if ".tsv" in name else ","
-        head = pd.read_csv(path, sep=sep, nrows=0).columns
-        cols = None if columns is None else [c for c in columns if c in head]
-        dtype = {c: t for c, t in strings.items() if cols is None or c in cols}
-        yield from pd.read_csv(path, sep=sep, usecols=cols, dtype=dtype, keep_default_na=False,
-                               na_values=[""], chunksize=chunk_rows)
+        have = list(pd.read_csv(path, sep=sep, nrows=0).columns)
     elif ".jsonl" in name or ".ndjson" in name or ".json" in name:
-        for chunk in pd.read_json(path, lines=True, chunksize=chunk_rows, dtype=False):
-            yield chunk if columns is None else chunk[[c for c in columns if c in chunk.columns]]
+        have = None
     else:
         raise DataError("a labelled table must be .csv, .jsonl or .parquet", path=path)
+    read = wanted
+    if wanted is not None and have is not None:
+        read = [c for c in wanted if c in have]
+        if len(read) < len(wanted) and "meta" in have and "meta" not in read:
+            read = [*read, "meta"]
+    if name.endswith(".parquet") or name.endswith(".pq"):
+        stream: Iterator[pd.DataFrame] = (b.to_pandas() for b in pf.iter_batches(batch_size=chunk_rows, columns=read))
+    elif have is not None:
+        dtype = {c: t for c, t in strings.items() if read is None or c in read}
+        stream = pd.read_csv(path, sep=sep, usecols=read, dtype=dtype, keep_default_na=False,
+                             na_values=[""], chunksize=chunk_rows)
+    else:
+        stream = pd.read_json(path, lines=True, chunksize=chunk_rows, dtype=False)
+    for chunk in stream:
+        if wanted is not None:
+            chunk = _from_meta(chunk, wanted)
+            chunk = chunk[[c for c in wanted if c in chunk.columns]]
+        yield chunk
 
 
 def read_labelled(
@@ -64,6 +105,8 @@ def read_labelled(
     columns: Sequence[str] | None = None,
     labels: Sequence[str] | None = None,
     doc_ids: set[str] | None = None,
+    extra_from_meta: Sequence[str] = (),
+    limit: int | None = None,
 ) -> pd.DataFrame:
     """Read a labelled table (``framing label`` output), keeping only what is asked for.
 
@@ -72,11 +115,16 @@ def read_labelled(
     source : DataFrame or path
         The table, or a ``.csv``/``.jsonl``/``.parquet`` file, read in chunks.
     columns : sequence of str, optional
-        Columns to keep (those present); default all.
+        Columns to keep (those present); default all. One the table lacks is taken from its
+        ``meta`` field (a dict or JSON object) when it is there.
     labels : sequence of str, optional
         Label columns (checked to be 0/1); default: found from ``p_<label>`` columns.
     doc_ids : set of str, optional
         Keep only these documents.
+    extra_from_meta : sequence of str, optional
+        With ``columns=None``: columns to add from ``meta`` when the table lacks them.
+    limit : int, optional
+        Stop after this many rows (to check a table's columns cheaply).
 
     Returns
     -------
@@ -92,11 +140,20 @@ def read_labelled(
 
             raise MissingDataError(f"{path}: no such file")
         chunks = _iter_chunks(path, columns)
+    n = 0
     for chunk in chunks:
+        if extra_from_meta:
+            chunk = _from_meta(chunk, extra_from_meta)
         if doc_ids is not None and DOC_ID in chunk.columns:
             chunk = chunk[chunk[DOC_ID].astype(str).isin(doc_ids)]
         if columns is not None:
+            if isinstance(source, pd.DataFrame):
+                chunk = _from_meta(chunk, columns)
             chunk = chunk[[c for c in columns if c in chunk.columns]]
+        if limit is not None and n + len(chunk) >= limit:
+            parts.append(chunk.iloc[: limit - n])
+            break
+        n += len(chunk)
         parts.append(chunk)
     frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=list(columns or []))
     return frame

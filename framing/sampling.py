@@ -450,7 +450,8 @@ def sample_for_validation(
     base = {h: min(min_per_stratum, int(N)) for h, N in sizes.items()}
     if sum(base.values()) > n:
         raise DataError(f"n={n} is too small: {len(sizes)} strata need {sum(base.values())} passages at "
-                        f"min_per_stratum={min_per_stratum}; draw more, use fewer strata, or lower min_per_stratum")
+                        f"min_per_stratum={min_per_stratum}; draw more, use fewer strata, or lower min_per_stratum "
+                        "(--min-per-stratum)")
     if n > len(frame):
         raise DataError(f"n={n} is larger than the {len(frame)} passages")
     alloc = dict(base)

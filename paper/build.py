@@ -5,7 +5,8 @@ filled in from ``results/``), then ``paper/paper.html`` (pandoc, figures embedde
 Template syntax (``paper/paper.md.in``):
 
 * ``{{<experiment>/<run>/<key>/<key>...::<format>}}``: a value of
-  ``results/<experiment>/<run>/metrics.json`` (keys separated by ``/``), formatted with a
+  ``results/<experiment>/<run>/metrics.json`` (keys separated by ``/``; run ``-`` for
+  ``results/<experiment>/metrics.json``), formatted with a
   Python format spec (``.2f``, ``+.1f``, ``,d``, ``.1%``), ``pct`` (a share as per cent,
   one decimal) or ``int``;
 * ``{{table:<name>}}``: a Markdown table made by :data:`TABLES` from results files;
@@ -41,7 +42,8 @@ PLACEHOLDER = re.compile(r"\{\{(.+?)\}\}")
 
 @lru_cache(maxsize=None)
 def metrics(experiment: str, run: str) -> dict[str, Any]:
-    path = RESULTS / experiment / run / "metrics.json"
+    # "-" for results written without a run folder (results/agreement/metrics.json)
+    path = RESULTS / experiment / "metrics.json" if run == "-" else RESULTS / experiment / run / "metrics.json"
     if not path.exists():
         raise SystemExit(f"the paper needs {path.relative_to(ROOT)}; run 'make results' first")
     return json.loads(path.read_text())

@@ -400,6 +400,23 @@ def test_sample_writes_tasks_csv_and_design(demo_labelled_file: Path, tmp_path: 
     assert (tmp_path / "s" / "tasks.csv").exists() and (tmp_path / "s" / "tasks.xml").exists()
 
 
+def test_compare_and_sample_take_a_grouping_column_from_meta(demo_labelled_file: Path, tmp_path: Path) -> None:
+    table = pd.read_csv(demo_labelled_file, dtype={"doc_id": str})
+    table["meta"] = [json.dumps({"leaning": b}) for b in table["bias"]]
+    table = table.drop(columns=["bias"])
+    table.to_csv(tmp_path / "meta.csv", index=False)
+    assert main(["-q", "compare", str(tmp_path / "meta.csv"), "-o", str(tmp_path / "c"), "--by", "leaning",
+                 "--no-figures", "--n-boot", "50", "--n-perm", "50"]) == 0
+    rates = pd.read_csv(tmp_path / "c" / "rates.csv")
+    assert set(rates["leaning"]) == set(pd.read_csv(demo_labelled_file)["bias"])
+    assert main(["-q", "sample", str(tmp_path / "meta.csv"), "-n", "40", "-o", str(tmp_path / "s"), "--strata",
+                 "leaning", "--min-per-stratum", "5"]) == 0
+    design = pd.read_csv(tmp_path / "s" / "design.csv")
+    assert design["stratum"].value_counts().min() >= 5
+    items = pd.read_csv(tmp_path / "s" / "items.csv")
+    assert list(items["item_id"]) == list(design["item_id"]) and items["sha1"].notna().all()
+
+
 def test_report_from_a_file(demo_labelled_file: Path, tmp_path: Path) -> None:
     assert main(["-q", "report", str(demo_labelled_file), "-o", str(tmp_path / "r"), "--by", "bias",
                  "--n-boot", "100", "--n-perm", "100", "--max-documents", "5"]) == 0

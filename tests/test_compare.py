@@ -255,3 +255,35 @@ def test_same_seed_same_numbers() -> None:
     a = paired_differences(df, labels=["x"], random_state=3, n_boot=200, n_perm=200)
     b = paired_differences(df, labels=["x"], random_state=3, n_boot=200, n_perm=200)
     pd.testing.assert_frame_equal(a, b)
+
+
+def test_one_reading_per_gold_passage_and_some_must_match() -> None:
+    df = simulate(np.random.default_rng(0), n_events=5)
+    gold = df.sample(20, random_state=0)[["doc_id", "start"]].assign(x=1, inclusion_prob=0.05)
+    with pytest.raises(DataError, match="read more than once"):
+        label_rates(df, labels=["x"], gold=pd.concat([gold, gold]))
+    with pytest.raises(DataError, match="none of the 20 gold passages"):
+        label_rates(df, labels=["x"], gold=gold.assign(doc_id=[f"elsewhere{i}" for i in range(len(gold))]))
+
+
+def test_no_interval_from_one_unit_and_a_bound_for_zero_counts() -> None:
+    df = pd.DataFrame({"doc_id": ["a", "a", "b", "c", "d"], "outlet": ["X", "X", "Y", "Y", "Y"], "x": [1, 0, 0, 0, 0]})
+    r = label_rates(df, labels=["x"], n_boot=100).set_index("outlet")
+    assert np.isnan(r.loc["X", "ci_low"]) and np.isnan(r.loc["X", "ci_high"])  # one document
+    assert r.loc["Y", "rate"] == 0 and r.loc["Y", "ci_low"] == 0
+    assert r.loc["Y", "ci_high"] == pytest.approx(1 - 0.025 ** (1 / 3))  # rule of three on 3 documents
+
+
+def test_adjustment_family_leaves_out_what_cannot_be_tested() -> None:
+    df = simulate(np.random.default_rng(1), n_events=12, delta=0.1)
+    df["never"] = 0
+    solo = pd.DataFrame({"doc_id": ["C0", "D0"], "outlet": ["C", "D"], "event_id": ["e0", "e0"], "start": [0, 0],
+                         "x": [1, 0], "y": [0, 0], "never": [0, 0]})
+    out = paired_differences(pd.concat([df, solo], ignore_index=True), labels=["x", "never"], n_boot=100, n_perm=500)
+    testable = out[out["testable"]]
+    assert set(testable["label"]) == {"x"} and (testable["n_events"] >= 2).all()
+    assert out.loc[~out["testable"], "p_adjusted"].isna().all()
+    cd = out[(out["outlet_a"] == "C") & (out["outlet_b"] == "D") & (out["label"] == "x")].iloc[0]
+    assert cd["n_events"] == 1 and np.isnan(cd["ci_low"]) and np.isnan(cd["p_value"])
+    raw = testable["p_value"].to_numpy()
+    assert np.allclose(np.sort(testable["p_adjusted"]), np.sort(adjust_pvalues(raw, "holm")))
