@@ -6,7 +6,7 @@ Reads the results files of each experiment's runs (``main``, ``paragraphs``,
 ``results/e6_robustness/main/summary.csv``: one row per conclusion of a main run (a
 within-event difference with Holm-adjusted p below alpha), with each variant's estimate and
 whether the conclusion survives it (the rule is in the config). Conclusions found only by
-the corrected estimates are listed too.
+the corrected estimates (their own Holm-adjusted p below alpha) are listed too.
 
 Run: ``python experiments/robustness.py`` (after the variant runs; ``make results`` runs them)
 """
@@ -41,8 +41,8 @@ def main() -> None:
         variants = {v: pd.read_csv(base / v / "pairs.csv").set_index(KEY) for v in ("paragraphs", "no_duplicates",
                                                                                     "cue_rules")}
         naive_sig = main_pairs["p_adjusted"] < alpha
-        corr_sig = (main_pairs.get("corrected_ci_low", pd.Series(0, index=main_pairs.index)) > 0) | (
-            main_pairs.get("corrected_ci_high", pd.Series(0, index=main_pairs.index)) < 0)
+        # the corrected estimates' own Holm-adjusted p (the same family and rule as the naive ones)
+        corr_sig = main_pairs.get("corrected_p_adjusted", pd.Series(1.0, index=main_pairs.index)) < alpha
         for r in main_pairs[naive_sig | corr_sig].itertuples(index=False):
             d = r._asdict()
             sign = 1 if d["diff"] > 0 else -1
@@ -51,9 +51,9 @@ def main() -> None:
                    "naive_conclusion": bool(d["p_adjusted"] < alpha)}
             if "diff_corrected" in d:
                 row.update(diff_corrected=d["diff_corrected"], corrected_ci_low=d["corrected_ci_low"],
-                           corrected_ci_high=d["corrected_ci_high"])
+                           corrected_ci_high=d["corrected_ci_high"], corrected_p_adjusted=d["corrected_p_adjusted"])
                 csign = 1 if d["diff_corrected"] > 0 else -1
-                row["corrected_conclusion"] = bool(d["corrected_ci_low"] > 0 or d["corrected_ci_high"] < 0)
+                row["corrected_conclusion"] = bool(d["corrected_p_adjusted"] < alpha)
                 row["survives_corrected"] = bool(row["corrected_conclusion"] and csign == sign)
             for name, table in variants.items():
                 key = (d["outlet_a"], d["outlet_b"], d["label"])

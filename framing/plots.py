@@ -267,12 +267,16 @@ def plot_paired_slopes(
     for ya, yb, j in zip(a, b, jitter):
         colour = "#c2410c" if ya > yb else "#1f5fa8" if yb > ya else "#9ca3af"
         ax.plot([0 + j, 1 + j], [ya, yb], color=colour, alpha=0.45, lw=1)
+    from matplotlib.lines import Line2D
+
+    handles = [Line2D([], [], color="#c2410c", lw=1.5, label=f"event where {_wrap(outlet_a, 24)} is higher"),
+               Line2D([], [], color="#1f5fa8", lw=1.5, label=f"event where {_wrap(outlet_b, 24)} is higher")]
     if summary is not None:
-        ax.plot([0, 1], [summary["rate_a"], summary["rate_b"]], color="black", lw=2.5, marker="o",
-                label=f"mean over {int(summary['n_events'])} events")
+        handles += ax.plot([0, 1], [summary["rate_a"], summary["rate_b"]], color="black", lw=2.5, marker="o",
+                           label=f"mean over {int(summary['n_events'])} events")
         ax.set_title(f"{label.replace('_', ' ')}\n{outlet_a} − {outlet_b}: {summary['diff']:+.1f} pp "
                      f"[{summary['ci_low']:+.1f}, {summary['ci_high']:+.1f}]", fontsize="medium")
-        ax.legend(fontsize="small", loc="upper center", bbox_to_anchor=(0.5, -0.08), frameon=False)
+    ax.legend(handles=handles, fontsize="small", loc="upper center", bbox_to_anchor=(0.5, -0.08), frameon=False)
     ax.set_xticks([0, 1], [_wrap(outlet_a, 18), _wrap(outlet_b, 18)])
     ax.set_xlim(-0.3, 1.3)
     ax.set_ylabel(f"{label.replace('_', ' ')}: % of the outlet's passages in the event")

@@ -193,6 +193,38 @@ def _columns_of(source: pd.DataFrame | str | Path) -> list[str]:
 # ----------------------------------------------------------------------------- comparison files
 
 
+COLUMNS_GUIDE = """\
+What the columns of a framing comparison mean (framing.compare).
+
+rates.csv: one row per group and label. UNITS: PROPORTIONS (0.031 = 3.1 % of passages).
+  rate, ci_low, ci_high          the classifier's share of passages with the label, with a
+                                 document-cluster bootstrap 95 % interval
+  rate_corrected, corrected_*    the same corrected with the gold sample (prediction-powered,
+                                 design-weighted); n_gold = gold passages read in the group
+  rate_rogan_gladen, rogan_*     sensitivity analysis: assumes the model's test-split error rates
+  doc_share, doc_share_*         share of the group's documents with at least one such passage
+  n_documents, n_passages, n_labelled (passages with the label)
+pairs.csv: one row per outlet pair and label. UNITS: PERCENTAGE POINTS (1.5 = 1.5 pp).
+  n_events                       events both outlets cover (the unit resampled)
+  rate_a, rate_b                 each outlet's rate averaged over those shared events (not its
+                                 overall rate: rates.csv has that), in per cent
+  diff, ci_low, ci_high          mean within-event difference a - b, event-cluster bootstrap CI
+  p_value, p_adjusted            sign-flip permutation over events; Holm (or --adjust) over the
+                                 rows with testable = True
+  fe_diff, fe_ci_*, fe_p_value   check: fixed-effects regression, event-clustered errors
+  diff_corrected, corrected_*    the same with gold-corrected event rates (not clipped to [0, 100],
+                                 so a corrected rate can be slightly negative by sampling error)
+  testable                       False where no test is possible (fewer than 2 events, or no
+                                 variation); min_p = the smallest p the permutation can give
+events.csv: one row per event and group. UNITS: PROPORTIONS. rate_<label> = share of the
+  group's passages in the event with the label.
+gold_strata.csv: the gold sample's strata (size, read, inclusion probability).
+error_rates.csv: sensitivity and specificity used for the Rogan-Gladen columns, and where
+  they were measured.
+notes.txt: what was left out, and why.
+"""
+
+
 def write_comparison(result: Comparison, out_dir: str | Path, *, by: str = OUTLET, figures: bool = True,
                      top_n: int = 40, min_passages: int = 0) -> list[Path]:
     """Write a comparison's tables (``rates.csv``, ``pairs.csv``, ``events.csv``,
@@ -215,6 +247,8 @@ def write_comparison(result: Comparison, out_dir: str | Path, *, by: str = OUTLE
             written.append(path)
     (out / "notes.txt").write_text("\n".join(result.notes) + ("\n" if result.notes else ""), encoding="utf-8")
     written.append(out / "notes.txt")
+    (out / "COLUMNS.txt").write_text(COLUMNS_GUIDE, encoding="utf-8")
+    written.append(out / "COLUMNS.txt")
     if figures:
         for name, png in _figures(result, by=by, top_n=top_n, min_passages=min_passages).items():
             path = out / f"{name}.png"
@@ -230,6 +264,10 @@ def _png(ax: Any) -> bytes:
     ax.figure.savefig(buf, format="png", dpi=110)
     plt.close(ax.figure)
     return buf.getvalue()
+
+
+MAX_PAIRS_IN_FIGURE = 15
+MAX_PAIR_ROWS = 60
 
 
 def _figures(result: Comparison, *, by: str, top_n: int, min_passages: int) -> dict[str, bytes]:
@@ -253,9 +291,17 @@ def _figures(result: Comparison, *, by: str, top_n: int, min_passages: int) -> d
     pairs = result.pairs
     if len(pairs) and pairs["n_events"].fillna(0).gt(0).any():
         shown = pairs[(pairs["n_events"] > 0) & pairs["label"].isin(labels)]
-        if shown[["outlet_a", "outlet_b"]].drop_duplicates().shape[0] <= 15:
-            figs["pairs"] = _png(plot_pair_differences(shown))
-        best = shown.loc[shown["n_events"].idxmax()]
+        # at most 15 outlet pairs in the figure: those sharing the most events (the table has all)
+        sizes = shown.groupby(["outlet_a", "outlet_b"], sort=False)["n_events"].first()
+        keep = sizes.sort_values(ascending=False, kind="stable").head(MAX_PAIRS_IN_FIGURE).index
+        in_fig = shown.set_index(["outlet_a", "outlet_b"]).loc[list(keep)].reset_index()
+        figs["pairs"] = _png(plot_pair_differences(in_fig))
+        # slopes for the pair with the smallest adjusted p (the clearest difference), else the most events
+        testable = shown[shown["n_events"] >= 2]
+        if len(testable) and "p_adjusted" in testable.columns and testable["p_adjusted"].notna().any():
+            best = testable.loc[testable["p_adjusted"].fillna(np.inf).idxmin()]
+        else:
+            best = shown.loc[shown["n_events"].idxmax()]
         a, b = best["outlet_a"], best["outlet_b"]
         for lab in labels:
             row = shown[(shown["outlet_a"] == a) & (shown["outlet_b"] == b) & (shown["label"] == lab)]
@@ -333,9 +379,15 @@ def _pairs_table(result: Comparison) -> str:
             "<th>p</th><th>p adjusted</th><th>event FE check (pp)</th>"
             + ("<th>corrected (pp)</th><th>corrected p adj.</th>" if corrected else "") + "</tr>")
     rows = []
+    p = p[p["n_events"].fillna(0) > 0]
+    more = ""
+    if len(p) > MAX_PAIR_ROWS:  # the pairs sharing the most events; all of them are in pairs.csv
+        sizes = p.groupby(["outlet_a", "outlet_b"], sort=False)["n_events"].transform("first")
+        order = p.assign(_n=sizes).sort_values("_n", ascending=False, kind="stable")
+        more = (f"<p><small>{len(p) - MAX_PAIR_ROWS:,} more rows (outlet pairs sharing fewer events) in "
+                "<code>pairs.csv</code>.</small></p>")
+        p = order.head(MAX_PAIR_ROWS).drop(columns="_n")
     for r in p.itertuples(index=False):
-        if not r.n_events:
-            continue
         d = r._asdict()
         cells = (f"<td>{_esc(r.outlet_a)}</td><td>{_esc(r.outlet_b)}</td><td>{_esc(_label_name(r.label))}</td>"
                  f"<td>{int(r.n_events)}</td><td>{r.diff:+.2f} <small>[{r.ci_low:+.2f}, {r.ci_high:+.2f}]</small></td>"
@@ -346,7 +398,10 @@ def _pairs_table(result: Comparison) -> str:
                       f"{d['corrected_ci_high']:+.2f}]</small></td><td>{d['corrected_p_adjusted']:.3g}</td>")
         rows.append(f"<tr class='row' data-outlet='{_esc(r.outlet_a)}|{_esc(r.outlet_b)}' data-label='{r.label}'>"
                     f"{cells}</tr>")
-    return f"<table class='stats'><thead>{head}</thead><tbody>{''.join(rows)}</tbody></table>"
+    legend = ("<p class='legend'>a − b: the mean over shared events of the within-event difference of the two "
+              "outlets' rates, in percentage points; p: sign-flip permutation over events; adjusted: Holm over the "
+              "testable rows; FE check: a fixed-effects regression with event-clustered errors.</p>")
+    return f"{legend}<table class='stats'><thead>{head}</thead><tbody>{''.join(rows)}</tbody></table>{more}"
 
 
 def _events_table(result: Comparison, by: str, event: str, labels: list[str], max_rows: int,
@@ -365,7 +420,8 @@ def _events_table(result: Comparison, by: str, event: str, labels: list[str], ma
     rows = []
     for r in ev.itertuples(index=False):
         d = r._asdict()
-        e, o = str(d[event]), str(d[by])
+        e = "(missing)" if d[event] is None or (isinstance(d[event], float) and np.isnan(d[event])) else str(d[event])
+        o = str(d[by])
         label = f"{_esc(e)}<br><small>{_esc(names[e])}</small>" if e in names else _esc(e)
         rows.append(f"<tr class='row' data-event='{_esc(e)}' data-outlet='{_esc(o)}'><td>{label}</td><td>{_esc(o)}</td>"
                     f"<td>{d['n_documents']}</td><td>{d['n_passages']}</td>"
@@ -466,6 +522,7 @@ img{max-width:100%;height:auto;display:block;margin:.5rem 0}
 .doc{border-top:1px solid #e5e7eb;padding:.5rem 0}.doc h4{margin:.2rem 0}.meta{color:#6b7280;font-size:.85rem;margin:0}
 .p.on{background:#fde68a;border-radius:2px}.p.on.dim{background:transparent}b.cue{text-decoration:underline;
 text-decoration-color:#c2410c;text-decoration-thickness:2px;font-weight:600}
+.caveat{background:#fff7ed;border-left:4px solid #c2410c;padding:.5rem .9rem;margin:.8rem 0}
 .note{background:#f9fafb;border-left:3px solid #9ca3af;padding:.4rem .8rem;font-size:.9rem}
 .hidden{display:none}
 """
@@ -645,7 +702,13 @@ def write_report(
         "<div class='filters'><label>label <select id='f-label'>" + _options(labels, "all labels") +
         "</select></label><label>" + _esc(by) + " <select id='f-outlet'>" + _options(real_groups, f"all") +
         "</select></label><label>event <select id='f-event'>" + _options(events, "all events", event_names) +
-        "</select></label><span><span id='n-docs'>" + str(len(shown_ids)) + "</span> documents shown</span></div>",
+        "</select></label><span><span id='n-docs'>" + str(len(shown_ids)) + f"</span> documents shown of {n_docs:,}"
+        "</span></div>",
+        *([] if gold is not None else [
+            "<div class='caveat'><strong>These rates are the classifier's, not readers'.</strong> Its measured "
+            "error rates (below) say how far they can be off, differently for each label. To correct them, read "
+            "a sample of these passages (<code>framing sample</code>, then <code>framing annotate import</code>) "
+            "and pass it with <code>--gold</code> and <code>--design</code>.</div>"]),
         "<h2>Label rates</h2>", _rates_table(result, by, labels),
         "<h3>The model's measured error rates</h3>", _model_table(model_scores, result, labels),
         f"<div class='figs'>{img}</div>",
