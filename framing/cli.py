@@ -10,6 +10,7 @@ flat as the input grows.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import json
 import sys
@@ -383,8 +384,31 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
                 "--label-prefix gold_", path=args.input, field=predicted[0])
     Y, _ = _labels_from_table(frame, names, args.label_column, args.input)
     P = model.predict(frame[TEXT].tolist())
-    groups = frame["doc_id"].tolist() if "doc_id" in frame.columns else None
-    scores = evaluate_predictions(Y, P, labels=names, groups=groups, n_boot=args.n_boot, random_state=0)
+    groups = None
+    if "doc_id" in frame.columns:
+        ids = frame["doc_id"]
+        blank = ids.isna() | (ids.astype(str).str.strip() == "")
+        if blank.all():
+            print("note: doc_id is empty in every row: the intervals resample passages, which overstates their "
+                  "precision when passages of one document are scored together", file=sys.stderr)
+        else:
+            if blank.any():
+                print(f"note: doc_id is empty in {int(blank.sum())} of {len(frame)} rows; each of those rows counts "
+                      "as a document of its own in the intervals", file=sys.stderr)
+            groups = [f"\x00row{i}" if b else str(v) for i, (v, b) in enumerate(zip(ids, blank))]
+    weight = None
+    if "inclusion_prob" in frame.columns:
+        pi = pd.to_numeric(frame["inclusion_prob"], errors="coerce")
+        bad = pi.isna() | (pi <= 0) | (pi > 1)
+        if bad.any():
+            row = int(bad.to_numpy().nonzero()[0][0])
+            raise DataError(f"inclusion_prob must be in (0, 1]; row {row + 1} has {frame['inclusion_prob'].iloc[row]!r}",
+                            path=args.input, field="inclusion_prob")
+        weight = 1.0 / pi.to_numpy()
+        print("note: scores are weighted by 1/inclusion_prob (estimates for the population the sample was drawn "
+              "from, not for the sample)", file=sys.stderr)
+    scores = evaluate_predictions(Y, P, labels=names, groups=groups, n_boot=args.n_boot, random_state=0,
+                                  sample_weight=weight)
     if args.output:
         with writing_to(Path(args.output)):
             Path(args.output).write_text(scores.to_json(orient="records", indent=2) + "\n")
@@ -489,10 +513,11 @@ def cmd_compare(args: argparse.Namespace) -> int:
     if not args.no_rogan_gladen and set(labels) <= set(LABEL_NAMES):
         errors = pretrained_error_rates()
     pairs = [tuple(p.split(":", 1)) for p in args.pairs.split(",")] if args.pairs else None
-    result = compare_outlets(frame, by=args.by, event=args.event, labels=labels, pairs=pairs,
-                             gold=_gold_sample(args), assume_srs=args.assume_srs, error_rates=errors,
-                             exclude_duplicates=args.exclude_duplicates, adjust=args.adjust, n_boot=args.n_boot,
-                             n_perm=args.n_perm, random_state=args.random_state)
+    with _locating(args):
+        result = compare_outlets(frame, by=args.by, event=args.event, labels=labels, pairs=pairs,
+                                 gold=_gold_sample(args), assume_srs=args.assume_srs, error_rates=errors,
+                                 exclude_duplicates=args.exclude_duplicates, adjust=args.adjust, n_boot=args.n_boot,
+                                 n_perm=args.n_perm, random_state=args.random_state)
     if errors is not None:
         result.notes.append("the Rogan-Gladen columns use the shipped model's error rates: they apply only if the "
                             "table was labelled by the shipped model (--no-rogan-gladen to leave them out)")
@@ -598,24 +623,42 @@ def cmd_sample(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from .compare import pretrained_error_rates
-    from .report import write_report
+    from .report import read_labelled
 
     _probe_folder(args.output)
     columns, labels = _labelled_columns(args)
-    from .report import read_labelled
-
     _check_columns(read_labelled(args.input, columns=[args.by, args.event], limit=1000), args, columns,
                    by_required=False)
+    with _locating(args):
+        out = _write_report(args, labels)
+    print(f"report -> {out}/index.html", file=sys.stderr)
+    return EXIT_OK
+
+
+def _write_report(args: argparse.Namespace, labels: list[str]) -> Path:
+    from .compare import pretrained_error_rates
+    from .report import write_report
+
     shipped = set(labels) <= set(LABEL_NAMES)
-    out = write_report(args.input, args.output, labels=labels, by=args.by, event=args.event,
+    return write_report(args.input, args.output, labels=labels, by=args.by, event=args.event,
                        gold=_gold_sample(args), assume_srs=args.assume_srs,
                        error_rates=pretrained_error_rates() if shipped and not args.no_rogan_gladen else None,
                        model_scores=_shipped_scores() if shipped else None, title=args.title,
                        exclude_duplicates=args.exclude_duplicates, max_documents=args.max_documents,
                        top_n=args.top_n, min_passages=args.min_passages, n_boot=args.n_boot, n_perm=args.n_perm)
-    print(f"report -> {out}/index.html", file=sys.stderr)
-    return EXIT_OK
+
+
+@contextlib.contextmanager
+def _locating(args: argparse.Namespace) -> Iterator[None]:
+    """Name the file a library DataError is about: the --gold sample when the error is about it,
+    else the input table."""
+    try:
+        yield
+    except DataError as exc:
+        if exc.path is not None:
+            raise
+        about_gold = getattr(args, "gold", None) and ("gold" in exc.reason or "inclusion probab" in exc.reason)
+        raise exc.located(path=args.gold if about_gold else args.input) from exc
 
 
 def _names(value: str | None) -> list[str] | None:

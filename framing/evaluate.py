@@ -42,14 +42,15 @@ def prf(y_true: np.ndarray, y_pred: np.ndarray, weight: np.ndarray | None = None
     return precision, recall, f1
 
 
-def _scores(Y: np.ndarray, P: np.ndarray, with_support: np.ndarray | None = None) -> np.ndarray:
+def _scores(Y: np.ndarray, P: np.ndarray, with_support: np.ndarray | None = None,
+            weight: np.ndarray | None = None) -> np.ndarray:
     """Rows: labels then macro; columns: precision, recall, f1.
 
     The macro average is over the labels with support (``with_support``, by default those
     with a positive in ``Y``): a label with no positives has no defined F1, and counting it
     as 0 would understate every other label's score.
     """
-    rows = [prf(Y[:, j], P[:, j]) for j in range(Y.shape[1])]
+    rows = [prf(Y[:, j], P[:, j], weight) for j in range(Y.shape[1])]
     arr = np.array(rows).reshape(Y.shape[1], 3)
     keep = (Y.sum(axis=0) > 0) if with_support is None else with_support
     macro = arr[keep].mean(axis=0) if keep.any() else np.full(3, np.nan)
@@ -63,6 +64,7 @@ def cluster_bootstrap(
     *,
     n_boot: int = 1000,
     random_state: int = 0,
+    sample_weight: np.ndarray | None = None,
 ) -> np.ndarray:
     """Bootstrap distribution of per-label and macro precision/recall/F1.
 
@@ -83,7 +85,7 @@ def cluster_bootstrap(
     for b in range(n_boot):
         pick = rng.integers(0, len(members), len(members))
         idx = np.concatenate([members[g] for g in pick]) if len(pick) else np.array([], dtype=int)
-        out[b] = _scores(Y[idx], P[idx], support)
+        out[b] = _scores(Y[idx], P[idx], support, None if sample_weight is None else sample_weight[idx])
     return out
 
 
@@ -96,6 +98,7 @@ def evaluate_predictions(
     n_boot: int = 1000,
     ci: float = 0.95,
     random_state: int = 0,
+    sample_weight: Sequence[float] | None = None,
 ) -> pd.DataFrame:
     """Per-label and macro precision, recall, F1 with bootstrap confidence intervals.
 
@@ -113,6 +116,10 @@ def evaluate_predictions(
         Confidence level of the percentile intervals.
     random_state : int, default 0
         Seed of the bootstrap.
+    sample_weight : sequence of float, optional
+        Row weights, e.g. ``1 / inclusion_prob`` of a stratified validation sample, so that
+        the scores estimate those on the population sampled (counts of true and false
+        positives and negatives are weighted sums). ``support`` stays the unweighted count.
 
     Returns
     -------
@@ -146,9 +153,15 @@ def evaluate_predictions(
     P, _ = label_matrix(Y_pred, names)
     if Y.shape != P.shape:
         raise ValueError(f"Y_true has shape {Y.shape} but Y_pred has shape {P.shape}")
-    point = _scores(Y, P)
+    w = None
+    if sample_weight is not None:
+        w = np.asarray(sample_weight, dtype=float)
+        if w.shape != (len(Y),) or not np.isfinite(w).all() or (w < 0).any():
+            raise ValueError(f"sample_weight must be {len(Y)} finite non-negative numbers")
+    point = _scores(Y, P, weight=w)
     rows = []
-    dist = cluster_bootstrap(Y, P, groups, n_boot=n_boot, random_state=random_state) if n_boot else None
+    dist = (cluster_bootstrap(Y, P, groups, n_boot=n_boot, random_state=random_state, sample_weight=w)
+            if n_boot else None)
     lo_q, hi_q = (1 - ci) / 2 * 100, (1 + ci) / 2 * 100
     for j, name in enumerate([*names, "macro"]):
         row: dict[str, Any] = {

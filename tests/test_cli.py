@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -602,3 +603,37 @@ def test_evaluate_refuses_the_models_own_output_as_gold(tmp_path: Path, capsys: 
     assert main(["-q", "evaluate", str(labelled), "--label-prefix", "gold_", "--n-boot", "0"]) == 0
     out = capsys.readouterr()
     assert "left out (no gold positive): state_claim_uncritical, forced_confession_noted, speculative_motive" in out.err
+
+
+def test_evaluate_weights_by_inclusion_probability_and_handles_empty_doc_ids(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from framing.gold import load_validation
+
+    gold = load_validation("allsides_demo")
+    table = gold[["text", *LABEL_NAMES]].assign(doc_id="")
+    table.to_csv(tmp_path / "g.csv", index=False)
+    assert main(["-q", "evaluate", str(tmp_path / "g.csv"), "--n-boot", "20", "-o", str(tmp_path / "u.json")]) == 0
+    assert "doc_id is empty in every row" in capsys.readouterr().err
+    table.assign(inclusion_prob=gold["inclusion_prob"]).to_csv(tmp_path / "w.csv", index=False)
+    assert main(["-q", "evaluate", str(tmp_path / "w.csv"), "--n-boot", "20", "-o", str(tmp_path / "w.json")]) == 0
+    assert "weighted by 1/inclusion_prob" in capsys.readouterr().err
+    u = pd.read_json(tmp_path / "u.json").set_index("label")
+    w = pd.read_json(tmp_path / "w.json").set_index("label")
+    assert (u["support"] == w["support"]).all()
+    assert not np.allclose(u["precision"], w["precision"])  # the strata have different inclusion probabilities
+    table.assign(inclusion_prob=0).to_csv(tmp_path / "bad.csv", index=False)
+    assert main(["-q", "evaluate", str(tmp_path / "bad.csv")]) == EXIT_DATA
+    assert "inclusion_prob" in capsys.readouterr().err
+
+
+def test_gold_errors_name_the_gold_file(demo_labelled_file: Path, tmp_path: Path,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    from framing.gold import load_validation
+
+    gold = load_validation("allsides_demo")
+    twice = pd.concat([gold, gold.head(3)])  # three passages read twice, not marked as such
+    twice[["item_id", "doc_id", "start", *LABEL_NAMES, "inclusion_prob"]].to_csv(tmp_path / "gold.csv", index=False)
+    code = main(["-q", "compare", str(demo_labelled_file), "-o", str(tmp_path / "g"), "--by", "bias", "--gold",
+                 str(tmp_path / "gold.csv"), "--no-figures", "--n-boot", "20", "--n-perm", "20"])
+    assert code == EXIT_DATA
+    assert str(tmp_path / "gold.csv") in capsys.readouterr().err

@@ -123,3 +123,26 @@ def test_public_api_is_small_and_import_has_no_side_effects() -> None:
             "assert (numpy.random.get_state()[1] == npstate).all(); print('ok')")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.stdout.strip() == "ok", out.stderr
+
+
+def test_weighted_scores_recover_the_population_from_a_stratified_sample() -> None:
+    """A population where precision is 0.5; a sample that over-draws true positives reads
+    higher unweighted, and the 1/pi weights bring it back (a known answer)."""
+    from framing.evaluate import evaluate_predictions
+
+    # population: 100 TP, 100 FP, 50 FN, 750 TN -> precision 0.5, recall 2/3
+    cells = {(1, 1): 100, (0, 1): 100, (1, 0): 50, (0, 0): 750}
+    drawn = {(1, 1): 50, (0, 1): 10, (1, 0): 25, (0, 0): 75}  # stratified by cell, unequal rates
+    Y, P, w = [], [], []
+    for (t, p), n in drawn.items():
+        Y += [[t]] * n
+        P += [[p]] * n
+        w += [cells[(t, p)] / n] * n
+    raw = evaluate_predictions(Y, P, labels=["x"], n_boot=0).set_index("label")
+    weighted = evaluate_predictions(Y, P, labels=["x"], n_boot=50, sample_weight=w).set_index("label")
+    assert raw.loc["x", "precision"] > 0.8
+    assert weighted.loc["x", "precision"] == pytest.approx(0.5)
+    assert weighted.loc["x", "recall"] == pytest.approx(2 / 3)
+    assert weighted.loc["x", "support"] == 75
+    with pytest.raises(ValueError, match="sample_weight"):
+        evaluate_predictions(Y, P, labels=["x"], sample_weight=[1.0] * 3)
