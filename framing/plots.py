@@ -214,7 +214,8 @@ def plot_pair_differences(
     ax.set_yticks(y, [f"{r.outlet_a} − {r.outlet_b}\n{r.label.replace('_', ' ')}" for r in sub.itertuples()],
                   fontsize="small")
     for yi, r in zip(y, sub.itertuples()):
-        ax.annotate(f"naive p_adj={r.p_adjusted:.2g}, {r.n_events} events", xy=(1.01, yi), xycoords=("axes fraction", "data"),
+        ptext = "not testable" if pd.isna(r.p_adjusted) else f"naive p_adj={r.p_adjusted:.2g}"
+        ax.annotate(f"{ptext}, {r.n_events} events", xy=(1.01, yi), xycoords=("axes fraction", "data"),
                     va="center", fontsize="x-small", color="#444", annotation_clip=False)
     ax.set_xlabel("within-event difference, percentage points (95 % interval)")
     ax.grid(axis="x", color="#ddd", lw=0.6)

@@ -52,13 +52,19 @@ def metrics(experiment: str, run: str) -> dict[str, Any]:
 def value(path: str) -> Any:
     parts = path.split("/")
     data: Any = metrics(parts[0], parts[1])
-    for key in parts[2:]:
+    rest = parts[2:]
+    while rest:
         if isinstance(data, list):
-            data = data[int(key)]
-        elif key not in data:
-            raise SystemExit(f"no key {key!r} in results/{parts[0]}/{parts[1]}/metrics.json (path {path})")
+            data, rest = data[int(rest[0])], rest[1:]
+            continue
+        # a key may itself hold "/" (validation scores "corpus/macro"): take the shortest that exists
+        for n in range(1, len(rest) + 1):
+            key = "/".join(rest[:n])
+            if key in data:
+                data, rest = data[key], rest[n:]
+                break
         else:
-            data = data[key]
+            raise SystemExit(f"no key {rest[0]!r} in results/{parts[0]}/{parts[1]}/metrics.json (path {path})")
     return data
 
 
@@ -76,7 +82,7 @@ def fmt(x: Any, spec: str) -> str:
 
 def label_name(lab: str) -> str:
     base, _, who = lab.partition("|")
-    return f"`{base}`" + (f" ({who})" if who else "")
+    return base.replace("_", " ") + (f" ({who})" if who else "")
 
 
 def pp(x: float) -> str:
@@ -122,6 +128,8 @@ def _pairs_table(experiment: str, labels: list[str] | None = None, corrected: bo
     pairs = pairs[pairs["n_events"] > 0]
     if labels is not None:
         pairs = pairs[pairs["label"].isin(labels)]
+    if "testable" in pairs.columns:  # rows with no variation (a label never predicted): nothing to test
+        pairs = pairs[pairs["testable"].astype(str).str.lower() == "true"]
     head = "| outlets (a − b) | label | events | naive, pp [95 % CI] | p (Holm) |"
     rule = "|---|---|---:|---|---:|"
     if corrected and "diff_corrected" in pairs.columns:
@@ -149,6 +157,25 @@ def _rates_table(experiment: str, by: str, labels: list[str] | None = None) -> s
                     f"[{100 * r.ci_low:.1f}, {100 * r.ci_high:.1f}] | {100 * d['rate_corrected']:.1f} "
                     f"[{100 * d['corrected_ci_low']:.1f}, {100 * d['corrected_ci_high']:.1f}] | "
                     f"{100 * d['rate_rogan_gladen']:.1f} |")
+    return "\n".join(rows)
+
+
+def table_claimants() -> str:
+    """covid_origins: per outlet, each claimant breakdown as naive and corrected per cent."""
+    rates = pd.read_csv(RESULTS / "e5_covid_origins" / "main" / "rates.csv")
+    cols = ["state_claim_uncritical|China", "state_claim_uncritical|United States", "hedged_attribution|China",
+            "hedged_attribution|United States"]
+
+    def cell(r: Any) -> str:
+        def one(x: float, lo: float, hi: float) -> str:
+            return "–" if pd.isna(x) else (f"{100 * x:.2f}" + ("" if pd.isna(lo) else f" [{100 * lo:.2f}, {100 * hi:.2f}]"))
+        return f"{one(r.rate, r.ci_low, r.ci_high)}<br>{one(r.rate_corrected, r.corrected_ci_low, r.corrected_ci_high)}"
+
+    rows = ["| outlet | passages | " + " | ".join(label_name(c) for c in cols) + " |", "|---|---:|" + "---|" * len(cols)]
+    for outlet, part in rates[rates["label"].isin(cols)].groupby("outlet", sort=True):
+        part = part.set_index("label")
+        rows.append(f"| {outlet} | {int(part['n_passages'].iloc[0]):,} | "
+                    + " | ".join(cell(part.loc[c]) for c in cols) + " |")
     return "\n".join(rows)
 
 
@@ -233,9 +260,7 @@ TABLES: dict[str, Callable[[], str]] = {
     "e4_validation": lambda: _validation_table("e4_allsides_stories"),
     "e5_pairs": lambda: _pairs_table("e5_covid_origins", ["state_claim_uncritical", "hedged_attribution",
                                                           "speculative_motive"]),
-    "e5_claimants": lambda: _rates_table("e5_covid_origins", "outlet", [
-        "state_claim_uncritical|China", "state_claim_uncritical|United States", "hedged_attribution|China",
-        "hedged_attribution|United States"]),
+    "e5_claimants": table_claimants,
     "e5_validation": lambda: _validation_table("e5_covid_origins"),
     "robustness": table_robustness,
     "active": table_active,
@@ -262,7 +287,7 @@ def render(template: str) -> str:
 
 
 _ALLOWED_DIGITS = re.compile(r"\b(?:19|20)\d\d(?:[–-]\d\d)?\b|\bE[0-6]\b|\b[Ss]ection \d\b|\b\d\d?(?=\.\s)|"
-                             r"\(\d{4}\)|\bCOVID-19\b|\bMiniLM-L6-v2\b|\bB-cubed\b|\bF1\b|\b95 %")
+                             r"\b(?:Table|Figure) \d+\b|\(\d{4}\)|\bCOVID-19\b|\bMiniLM-L6-v2\b|\bB-cubed\b|\bF1\b|\b95 %")
 
 
 def stray_numbers(template: str) -> list[str]:
