@@ -194,58 +194,48 @@ def dask_line() -> str | None:
 
 
 def block_gold_counts() -> str:
-    import framing
-
-    gold = framing.load_gold()
-    counts = gold.groupby("corpus")[LABELS].sum()
-    counts.insert(0, "sentences", gold.groupby("corpus").size())
-    counts.insert(1, "random", gold[gold["sampling"].str.startswith("random")].groupby("corpus").size())
-    counts = counts.fillna(0).astype(int)
-    counts.loc["total"] = counts.sum()
+    # from the results file build_gold.py writes (no corpus needed)
+    g = json.loads((RESULTS / "gold" / "summary" / "metrics.json").read_text())
     lines = ["| corpus | sentences | randomly drawn | " + " | ".join(LABELS) + " |",
              "|---|---:|---:|" + "---:|" * len(LABELS)]
-    for corpus, r in counts.iterrows():
-        lines.append(f"| {corpus} | {r['sentences']} | {r['random']} | " + " | ".join(str(r[x]) for x in LABELS) + " |")
-    splits = gold.groupby("split")[LABELS].sum()
-    splits.insert(0, "sentences", gold.groupby("split").size())
+    total = {"sentences": 0, "random": 0, **{lab: 0 for lab in LABELS}}
+    for corpus, r in g["per_corpus"].items():
+        lines.append(f"| {corpus} | {r['sentences']} | {r['random']} | "
+                     + " | ".join(str(r["positives"][x]) for x in LABELS) + " |")
+        total["sentences"] += r["sentences"]
+        total["random"] += r["random"]
+        for x in LABELS:
+            total[x] += r["positives"][x]
+    lines.append(f"| total | {total['sentences']} | {total['random']} | " + " | ".join(str(total[x]) for x in LABELS)
+                 + " |")
     lines += ["", "| split | sentences | " + " | ".join(LABELS) + " |", "|---|---:|" + "---:|" * len(LABELS)]
     for split in ("train", "dev", "test"):
-        r = splits.loc[split]
-        lines.append(f"| {split} | {r['sentences']} | " + " | ".join(str(int(r[x])) for x in LABELS) + " |")
-    sampling = gold["sampling"].str.split(":").str[0].value_counts()
-    ext = gold[gold["corpus"] != "seeds"]
+        r = g["splits"][split]
+        lines.append(f"| {split} | {r['sentences']} | " + " | ".join(str(r["positives"][x]) for x in LABELS) + " |")
+    sampling = g["sampling"]
     lines += ["", f"Sampling: {sampling.get('random', 0)} randomly drawn, {sampling.get('search', 0)} from candidate "
               f"searches, {sampling.get('active', 0)} chosen in the active rounds (of which "
-              f"{int(gold['sampling'].str.endswith(':random').sum())} their random control slices), "
+              f"{g['active_random_control']} their random control slices), "
               f"{sampling.get('census', 0)} seed sentences (all); randomly drawn share of the external "
-              f"sentences outside the active rounds "
-              f"{ext[~ext['sampling'].str.startswith('active:')]['sampling'].str.startswith('random').mean():.2f}."]
-    active = gold[gold["sampling"].str.startswith("active:")]
+              f"sentences outside the active rounds {g['external_random_share_outside_active']:.2f}."]
     agree = json.loads((RESULTS / "agreement" / "metrics.json").read_text())
-    if len(active):
-        rounds = active.assign(round=active["sampling"].str.split(":").str[1],
-                               draw=active["sampling"].str.split(":").str[2])
+    if g["active_rounds"]:
         lines += ["", "Active annotation rounds (train split; a random tenth of each round read twice, blind):", "",
                   "| round | sentences read | random control slice | " + " | ".join(LABELS)
                   + " | alpha (state / hedged / speculative) |", "|---|---:|---:|" + "---:|" * len(LABELS) + "---|"]
-        for k, part in rounds.groupby("round", sort=True):
-            a = agree.get("active_rounds", {}).get(k[1:], {}).get("alpha", {})
+        for k, part in sorted(g["active_rounds"].items(), key=lambda kv: int(kv[0])):
+            a = agree.get("active_rounds", {}).get(k, {}).get("alpha", {})
             alpha = " / ".join(f"{a[lab]:.2f}" for lab in ("state_claim_uncritical", "hedged_attribution",
                                                              "speculative_motive") if lab in a)
-            lines.append(f"| {k[1:]} | {len(part)} | {int((part['draw'] == 'random').sum())} | "
-                         + " | ".join(str(int(part[x].sum())) for x in LABELS) + f" | {alpha} |")
-    validation = sorted((ROOT / "data" / "annotations" / "validation").glob("*.jsonl"))
-    if validation:
-        from framing.gold import load_validation
-
+            lines.append(f"| {k} | {part['sentences']} | {part['random_control']} | "
+                         + " | ".join(str(part["positives"][x]) for x in LABELS) + f" | {alpha} |")
+    if g["validation_samples"]:
         lines += ["", "Validation samples (never training data; inclusion probabilities recorded):", "",
                   "| sample | sentences read | population (passages) | strata | " + " | ".join(LABELS) + " |",
                   "|---|---:|---:|---:|" + "---:|" * len(LABELS)]
-        for f in validation:
-            v = load_validation(f.stem)
-            design = json.loads(f.read_text().splitlines()[0])
-            lines.append(f"| {f.stem} | {len(v)} | {design['population_passages']:,} | {v['stratum'].nunique()} | "
-                         + " | ".join(str(int(v[x].sum())) for x in LABELS) + " |")
+        for name, v in g["validation_samples"].items():
+            lines.append(f"| {name} | {v['sentences']} | {v['population_passages']:,} | {v['strata']} | "
+                         + " | ".join(str(v["positives"][x]) for x in LABELS) + " |")
     lines += ["", f"Agreement on {agree['n_units']} randomly chosen sentences, two independent passes "
               f"(Krippendorff's alpha, nominal): " + ", ".join(f"{k} {v:.2f}" for k, v in agree["alpha"].items())
               + f"; {agree['n_disagreements']} sentences disagreed and were adjudicated."]
@@ -286,16 +276,18 @@ def block_comparisons() -> str:
         m = json.loads(path.read_text())
         pairs = pd.read_csv(RESULTS / exp / "main" / "pairs.csv")
         pairs = pairs[(pairs["n_events"] > 0) & ~pairs["label"].str.contains("|", regex=False)]
+        if "testable" in pairs.columns:
+            pairs = pairs[pairs["testable"].astype(str).str.lower() == "true"]
         naive = pairs[pairs["p_adjusted"] < 0.05]
-        corr = pairs[(pairs["corrected_ci_low"] > 0) | (pairs["corrected_ci_high"] < 0)]
+        corr = pairs[pairs["corrected_p_adjusted"] < 0.05]
         same = naive.merge(corr, on=["outlet_a", "outlet_b", "label"])
         same = same[(same["diff_x"] > 0) == (same["diff_corrected_y"] > 0)]
         val = m.get("validation", {}).get("scores", {}).get("corpus/macro", {})
         lines.append(
             f"{name}: {m['n_shared_events']:,} events covered by two or more groups; of "
-            f"{len(pairs)} within-event differences (group pairs x labels), {len(naive)} are significant naively (Holm "
-            f"p < 0.05) and {len(corr)} have a corrected 95 % interval that excludes 0; {len(same)} are both, in the "
-            f"same direction. The model's macro-F1 on the experiment's gold validation sample "
+            f"{len(pairs)} testable within-event differences (group pairs x labels), {len(naive)} significant "
+            f"naively (Holm p < 0.05) and {len(corr)} after correction for classifier error (Holm p < 0.05); "
+            f"{len(same)} both, in the same direction. The model's macro-F1 on the experiment's gold validation sample "
             f"({m['validation']['n']} sentences, weighted to the corpus): {val.get('f1', float('nan')):.2f}.")
     e6 = RESULTS / "e6_robustness" / "main" / "metrics.json"
     if e6.exists():

@@ -154,7 +154,22 @@ def write_summary(frame: pd.DataFrame, rounds: dict) -> None:
         "active_read_twice": int(sum(r["read_twice"] for r in per_round.values())),
         "validation_samples": validation,
         "validation_sentences": int(sum(v["sentences"] for v in validation.values())),
+        # per corpus: sentences, randomly drawn ones, positives (the README's gold table)
+        "per_corpus": {c: {"sentences": len(part), "random": int(part["sampling"].str.startswith("random").sum()),
+                           "positives": {lab: int(part[lab].sum()) for lab in labels}}
+                       for c, part in frame.groupby("corpus", sort=True)},
+        "sampling": {k: int(v) for k, v in frame["sampling"].str.split(":").str[0].value_counts().items()},
+        "active_random_control": int(frame["sampling"].str.startswith("active:").mul(
+            frame["sampling"].str.endswith(":random")).sum()),
+        "external_random_share_outside_active": float(
+            frame.loc[(frame["corpus"] != "seeds") & ~frame["sampling"].str.startswith("active:"), "sampling"]
+            .str.startswith("random").mean()),
     }
+    from framing.gold import load_validation
+
+    for name in validation:
+        v = load_validation(name)
+        validation[name]["positives"] = {lab: int(v[lab].sum()) for lab in labels}
     out = ROOT / "results" / "gold" / "summary"
     out.mkdir(parents=True, exist_ok=True)
     (out / "metrics.json").write_text(json.dumps(summary, indent=2, sort_keys=True) + "\n", encoding="utf-8")
