@@ -34,6 +34,7 @@ STEPS: list[tuple[str, list[str], bool, bool]] = [
       for variant, flags in (("", []), ("paragraphs", ["--unit", "paragraph"]),
                              ("no wire copy", ["--exclude-duplicates"]), ("cue rules", ["--labeller", "cue_rules"]))],
     ("E6 robustness", ["robustness.py"], True, True),
+    ("S1 comparison statistics on synthetic data", ["simulate_statistics.py"], False, True),
     ("paper figures", ["figures.py"], True, False),
     ("generated README and data card blocks", ["summarize.py"], True, False),
 ]

@@ -684,10 +684,15 @@ def write_report(
     groups = sorted(str(g) for g in result.rates[by].unique())
     real_groups = [g for g in groups if g != MISSING_GROUP]
     events = sorted(str(e) for e in frame[event].dropna().unique()) if event in frame.columns else []
-    img = "".join(f"<figure><img alt='{_esc(name)}' src='data:image/png;base64,{base64.b64encode(png).decode()}'>"
-                  f"</figure>" for name, png in figs.items() if not name.startswith("slopes_"))
-    slopes = "".join(f"<figure><img alt='{_esc(name)}' src='data:image/png;base64,{base64.b64encode(png).decode()}'>"
-                     f"</figure>" for name, png in figs.items() if name.startswith("slopes_"))
+    def figure(name: str, png: bytes) -> str:
+        # a figure of one label (rates_<label>, slopes_<label>) follows the label filter
+        lab = name.split("_", 1)[1] if name.startswith(("rates_", "slopes_")) else ""
+        cls = f" class='lab lab-{_esc(lab)}'" if lab in labels else ""
+        return (f"<figure{cls}><img alt='{_esc(name)}' src='data:image/png;base64,"
+                f"{base64.b64encode(png).decode()}'></figure>")
+
+    img = "".join(figure(name, png) for name, png in figs.items() if not name.startswith("slopes_"))
+    slopes = "".join(figure(name, png) for name, png in figs.items() if name.startswith("slopes_"))
     notes = "".join(f"<li>{_esc(n)}</li>" for n in result.notes)
     missing_note = (f" Passages without a {by} form the group <code>{MISSING_GROUP}</code>, not counted as one."
                     if MISSING_GROUP in groups else "")

@@ -92,6 +92,7 @@ def test_filters_work_in_a_real_browser(demo_report: Path, tmp_path: Path) -> No
     assert shown + hidden == 58 and 0 < shown < 17  # only left documents with a hedged passage
     assert f'id="n-docs">{shown}<' in dom
     assert 'class="lab lab-speculative_motive hidden"' in dom  # other labels' columns are hidden
+    assert '<figure class="lab lab-state_claim_uncritical hidden">' in dom  # and their figures
     shot = tmp_path / "report.png"
     _browser(["--window-size=1400,2200", f"--screenshot={shot}", url + "#outlet=left&label=hedged_attribution"],
              tmp_path)
