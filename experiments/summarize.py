@@ -134,7 +134,23 @@ def issue15_targets_line(test: dict) -> str:
                                                     "every label above") + ")",
         f"randomly drawn test sentences, macro over the labels with support >= {ISSUE15_RANDOM:.2f}: "
         + ("**met**" if rand["macro"]["f1"] >= ISSUE15_RANDOM else "**not met**") + f" ({rand['macro']['f1']:.2f})"]
-    return "Annotation-issue targets (after the four active rounds): " + "; ".join(parts) + "."
+    line = "Annotation-issue targets (after the four active rounds): " + "; ".join(parts) + "."
+    enc = RESULTS / "encoder" / "tier2" / "metrics.json"
+    if enc.exists():
+        e = json.loads(enc.read_text())
+        lo, hi = e["macro_f1_diff_ci"]
+        speed = e["speed_sentences_per_s"]
+        line += (f"\nEncoder as a second tier (`experiments/exploratory/encoder`, MiniLM fine-tuned on the "
+                 f"{e['n_train']:,} train sentences): test macro-F1 {e['macro_f1']['encoder']:.2f} against the fast "
+                 f"model's {e['macro_f1']['fast']:.2f} (difference {e['macro_f1_diff']:+.2f} [{lo:+.2f}, {hi:+.2f}], "
+                 "paired document bootstrap); per label " + ", ".join(
+                     f"{lab} {v['encoder']:.2f} vs {v['fast']:.2f}" for lab, v in e["per_label_f1"].items())
+                 + f". Speed on this CPU: {speed['encoder_encode_max_len_64']:,.0f} against "
+                 f"{speed['fast_model_predict']:,.0f} sentences/s (prediction only). "
+                 + ("It ships as the optional `framing[transformer]` tier." if e["ships"] else
+                    "It does not beat the fast model beyond the interval, so it does not ship; the fast tier stays "
+                    "the only one."))
+    return line
 
 
 def speed_line(table: pd.DataFrame) -> str:
