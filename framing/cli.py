@@ -471,13 +471,23 @@ def _gold_sample(args: argparse.Namespace) -> pd.DataFrame | None:
 
     gold = read_labelled(args.gold)
     if "status" in gold.columns:  # framing annotate import output: completed readings only
-        gold = gold[gold["status"] == "completed"]
+        done = gold["status"] == "completed"
+        if not done.any():
+            counts = ", ".join(f"{n} {k}" for k, n in gold["status"].value_counts().items())
+            raise DataError(f"the gold sample has no completed reading ({counts or 'no rows'}): read the tasks, "
+                            "then import them again", path=args.gold, field="status")
+        if not done.all():
+            print(f"note: {int((~done).sum())} gold rows that are not completed readings are left out "
+                  f"({', '.join(f'{n} {k}' for k, n in gold.loc[~done, 'status'].value_counts().items())})",
+                  file=sys.stderr)
+        gold = gold[done]
     if args.design:
         design = read_labelled(args.design)
         if ITEM_ID not in gold.columns or ITEM_ID not in design.columns:
             raise DataError(f"--gold and --design are joined on {ITEM_ID!r}, which one of them lacks",
                             path=args.design, field=ITEM_ID)
-        cols = [c for c in ("corpus", "doc_id", "start", "inclusion_prob", "stratum", "stratum_size", "stratum_n")
+        cols = [c for c in ("corpus", "doc_id", "start", "row", "inclusion_prob", "stratum", "stratum_size",
+                            "stratum_n")
                 if c in design.columns]
         gold[ITEM_ID] = gold[ITEM_ID].astype(str)
         design = design.assign(**{ITEM_ID: design[ITEM_ID].astype(str)})
@@ -495,8 +505,9 @@ def _gold_sample(args: argparse.Namespace) -> pd.DataFrame | None:
     for col in ("doc_id",):
         if col in gold.columns:
             gold[col] = gold[col].astype(str)
-    if "start" in gold.columns:
-        gold["start"] = pd.to_numeric(gold["start"], errors="coerce").astype("Int64").astype(str)
+    for col in ("start", "row"):
+        if col in gold.columns:
+            gold[col] = pd.to_numeric(gold[col], errors="coerce").astype("Int64").astype(str)
     return gold
 
 
@@ -509,12 +520,21 @@ def cmd_compare(args: argparse.Namespace) -> int:
     frame = read_labelled(args.input, columns=["corpus", "doc_id", "start", args.by, args.event, "duplicate_of",
                                                *labels])
     _check_columns(frame, args, columns)
+    on = ("doc_id", "start")
+    if args.gold and "start" not in frame.columns:
+        # passages without offsets (framing label --passages on one's own table): join the gold sample on the
+        # row number 'framing sample' recorded
+        frame["row"] = [str(i) for i in range(1, len(frame) + 1)]
+        on = ("row",)
+        print("note: the table has no start offsets: the gold sample is joined on its row numbers (the 'row' column "
+              "'framing sample' wrote to design.csv), so the table must be the one that was sampled, unchanged",
+              file=sys.stderr)
     errors = None
     if not args.no_rogan_gladen and set(labels) <= set(LABEL_NAMES):
         errors = pretrained_error_rates()
     pairs = [tuple(p.split(":", 1)) for p in args.pairs.split(",")] if args.pairs else None
     with _locating(args):
-        result = compare_outlets(frame, by=args.by, event=args.event, labels=labels, pairs=pairs,
+        result = compare_outlets(frame, by=args.by, event=args.event, labels=labels, pairs=pairs, on=on,
                                  gold=_gold_sample(args), assume_srs=args.assume_srs, error_rates=errors,
                                  exclude_duplicates=args.exclude_duplicates, adjust=args.adjust, n_boot=args.n_boot,
                                  n_perm=args.n_perm, random_state=args.random_state)
@@ -590,13 +610,18 @@ def cmd_align(args: argparse.Namespace) -> int:
 def cmd_sample(args: argparse.Namespace) -> int:
     from .annotate import export_items
     from .report import labels_in, read_labelled
-    from .sampling import add_context, sample_for_validation, text_sha1
+    from .sampling import sample_for_validation, text_sha1
 
     _probe_folder(args.output)
     strata = _names(args.strata) or ["outlet", "predicted"]
     labelled = read_labelled(args.input, extra_from_meta=[c for c in strata if c != "predicted"])
     labels = _names(args.labels) or labels_in(labelled.columns)
-    sample = sample_for_validation(add_context(labelled), args.n, strata=strata, labels=labels,
+    if labelled.empty:
+        raise DataError("the labelled table has no passages: there is nothing to sample", path=args.input)
+    # 'row': the passage's row in the input table (1-based), the key 'framing compare --gold' joins on when the
+    # table has no start offsets
+    labelled = labelled.assign(row=range(1, len(labelled) + 1))
+    sample = sample_for_validation(_with_context(labelled), args.n, strata=strata, labels=labels,
                                    allocation=args.allocation, min_per_stratum=args.min_per_stratum,
                                    random_state=args.random_state)
     rng = __import__("numpy").random.default_rng(args.random_state)
@@ -605,21 +630,37 @@ def cmd_sample(args: argparse.Namespace) -> int:
     sample["sha1"] = sample["text"].map(text_sha1)
     out = Path(args.output)
     out.mkdir(parents=True, exist_ok=True)
-    design = sample[["item_id", "corpus", "doc_id", "start", "end", "sha1", "stratum", "stratum_size", "stratum_n",
-                     "inclusion_prob"]] if "corpus" in sample.columns else sample[
-        ["item_id", "doc_id", "start", "end", "sha1", "stratum", "stratum_size", "stratum_n", "inclusion_prob"]]
+    positions = [c for c in ("corpus", "doc_id", "start", "end", "row") if c in sample.columns]
+    design = sample[["item_id", *positions, "sha1", "stratum", "stratum_size", "stratum_n", "inclusion_prob"]]
     design.to_csv(out / "design.csv", index=False)
     items = sample[["item_id", "sha1", "before", "text", "after"]]
     export_items(items, out, format="labelstudio", labels=labels)
     export_items(items, out, format="csv", labels=labels)
     # the items with their positions, for 'framing annotate import --items' (checks every SHA-1)
-    positions = [c for c in ("corpus", "doc_id", "start", "end") if c in sample.columns]
     sample[["item_id", "sha1", "text", "before", "after", *positions]].to_csv(out / "items.csv", index=False)
     print(f"{len(sample)} of {len(labelled)} passages drawn from {sample['stratum'].nunique()} strata -> "
           f"{out}/tasks.json (Label Studio, with tasks.xml), {out}/tasks.csv (to fill in), {out}/items.csv (for "
           f"'framing annotate import --items'), {out}/design.csv (inclusion probabilities: keep it from annotators; "
           "pass it to 'framing compare --design')", file=sys.stderr)
     return EXIT_OK
+
+
+def _with_context(labelled: pd.DataFrame) -> pd.DataFrame:
+    """Neighbouring passages for the annotators. Policy for tables that are not whole segmented
+    documents: without ``index``, the row order within each ``doc_id`` is the passage order;
+    without ``paragraph``, neighbours may cross paragraphs; without ``doc_id``, no neighbours."""
+    from .sampling import add_context
+
+    if "doc_id" not in labelled.columns:
+        print("note: no doc_id column: annotators will see each passage without its neighbours", file=sys.stderr)
+        return labelled.assign(before="", after="")
+    frame = labelled
+    if "index" not in frame.columns:
+        print("note: no index column: the row order within each document is taken as the passage order, for the "
+              "neighbours annotators see", file=sys.stderr)
+        keys = [c for c in ("corpus", "doc_id") if c in frame.columns]
+        frame = frame.assign(index=frame.groupby(keys, sort=False, dropna=False).cumcount())
+    return add_context(frame, same_paragraph="paragraph" in frame.columns)
 
 
 def cmd_report(args: argparse.Namespace) -> int:

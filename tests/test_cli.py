@@ -637,3 +637,43 @@ def test_gold_errors_name_the_gold_file(demo_labelled_file: Path, tmp_path: Path
                  str(tmp_path / "gold.csv"), "--no-figures", "--n-boot", "20", "--n-perm", "20"])
     assert code == EXIT_DATA
     assert str(tmp_path / "gold.csv") in capsys.readouterr().err
+
+
+def test_sample_and_compare_own_passages_without_offsets(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A user's own passage table (no index, no start): sample draws with neighbours by row
+    order, and compare joins the read sample back on the row numbers sample recorded."""
+    import framing as fr
+
+    p = fr.segment(fr.load_demo_corpus("allsides"))
+    p[["doc_id", "bias", "event_id", "text"]].to_csv(tmp_path / "passages.csv", index=False)
+    assert main(["-q", "label", "--passages", str(tmp_path / "passages.csv"), "-o", str(tmp_path / "lab.csv")]) == 0
+    assert main(["-q", "sample", str(tmp_path / "lab.csv"), "-n", "40", "-o", str(tmp_path / "s"), "--strata",
+                 "bias"]) == 0
+    design = pd.read_csv(tmp_path / "s" / "design.csv")
+    assert "row" in design.columns and "start" not in design.columns
+    lab = pd.read_csv(tmp_path / "lab.csv")
+    items = pd.read_csv(tmp_path / "s" / "items.csv").set_index("item_id")
+    assert (lab["text"].iloc[design["row"] - 1].to_numpy() == items.loc[design["item_id"], "text"].to_numpy()).all()
+    assert items["before"].fillna("").ne("").any()  # neighbours by row order within the document
+    tasks = pd.read_csv(tmp_path / "s" / "tasks.csv")
+    tasks["annotator"] = "r1"
+    tasks.to_csv(tmp_path / "blank.csv", index=False)  # nothing read yet: every task skipped
+    assert main(["-q", "annotate", "import", str(tmp_path / "blank.csv"), "--items", str(tmp_path / "s" / "items.csv"),
+                 "--pass", "1", "-o", str(tmp_path / "blank_gold.csv")]) == 0
+    assert main(["-q", "compare", str(tmp_path / "lab.csv"), "-o", str(tmp_path / "b"), "--by", "bias", "--gold",
+                 str(tmp_path / "blank_gold.csv"), "--design", str(tmp_path / "s" / "design.csv")]) == EXIT_DATA
+    assert "no completed reading" in capsys.readouterr().err
+    tasks[list(LABEL_NAMES)] = 0
+    tasks.loc[tasks.index[::4], "hedged_attribution"] = 1
+    tasks.to_csv(tmp_path / "done.csv", index=False)
+    assert main(["-q", "annotate", "import", str(tmp_path / "done.csv"), "--items", str(tmp_path / "s" / "items.csv"),
+                 "--pass", "1", "-o", str(tmp_path / "gold.csv")]) == 0
+    assert main(["-q", "compare", str(tmp_path / "lab.csv"), "-o", str(tmp_path / "c"), "--by", "bias", "--gold",
+                 str(tmp_path / "gold.csv"), "--design", str(tmp_path / "s" / "design.csv"), "--no-figures",
+                 "--n-boot", "50", "--n-perm", "50"]) == 0
+    rates = pd.read_csv(tmp_path / "c" / "rates.csv")
+    assert rates.groupby("label")["n_gold"].sum().eq(40).all(), rates[["bias", "label", "n_gold"]]
+    # readings disagree with the model: the corrected rates move away from the naive ones
+    assert not np.allclose(rates["rate_corrected"], rates["rate"])
+    with pytest.raises(SystemExit):  # a usage error (exit 2)
+        main(["-q", "sample", str(tmp_path / "lab.csv"), "-n", "0", "-o", str(tmp_path / "z")])
