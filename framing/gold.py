@@ -1,7 +1,7 @@
 """The gold set: sentences labelled by reading against ``data/codebook.md``.
 
 Annotations of external corpora are stored stand-off (corpus, doc_id, start, end and
-the SHA-1 of the sentence) in ``data/annotations/gold.jsonl``; the text is joined from
+the SHA-1 of the sentence) in ``data/annotations/gold.jsonl.gz``; the text is joined from
 the corpora in the data home at load time and checked against the SHA-1. Sentences of
 the bundled seed corpus are stored inline. See ``data/annotations/README.md``.
 """
@@ -23,7 +23,7 @@ from .errors import DataError, MissingDataError
 
 __all__ = ["load_gold", "load_validation", "GOLD_PATH", "VALIDATION_DIR", "gold_label_matrix"]
 
-GOLD_PATH = Path(__file__).parent / "data" / "annotations" / "gold.jsonl"
+GOLD_PATH = Path(__file__).parent / "data" / "annotations" / "gold.jsonl.gz"
 VALIDATION_DIR = GOLD_PATH.parent / "validation"
 _BUNDLED_CORPORA = {"allsides_demo": Path(__file__).parent / "data" / "corpus" / "allsides_demo.jsonl"}
 
@@ -46,7 +46,7 @@ def load_gold(
         Folder with the external corpora (default: ``FRAMING_DATA``; see
         :func:`framing.data_home`).
     path : path-like, optional
-        Annotation file (default: the bundled ``gold.jsonl``).
+        Annotation file, JSON Lines, gzipped or not (default: the bundled ``gold.jsonl.gz``).
     corpora : list of str, optional
         Only these corpora (``"seeds"`` needs no data home).
 
@@ -156,10 +156,17 @@ def gold_label_matrix(gold: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_gold(records: list[dict[str, Any]], path: str | os.PathLike[str]) -> None:
-    """Write gold records as JSONL (used by ``experiments/gold/build_gold.py``)."""
-    with open(path, "w", encoding="utf-8") as fh:
-        for rec in records:
-            fh.write(json.dumps(rec, ensure_ascii=False, sort_keys=True) + "\n")
+    """Write gold records as JSONL, gzipped when ``path`` ends in ``.gz`` (used by
+    ``experiments/gold/build_gold.py``). The gzip header carries no time or name, so the
+    same records give the same bytes."""
+    text = "".join(json.dumps(rec, ensure_ascii=False, sort_keys=True) + "\n" for rec in records).encode("utf-8")
+    if str(path).endswith(".gz"):
+        import gzip
+
+        with open(path, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as fh:
+            fh.write(text)
+    else:
+        Path(path).write_bytes(text)
 
 
 def load_validation(

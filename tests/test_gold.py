@@ -1,6 +1,7 @@
 """The gold set: loader, checksums, counts, splits, agreement."""
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 import framing
 from framing.agreement import _reference_alpha, alpha_per_label, krippendorff_alpha
 from framing.errors import DataError, MissingDataError
+from framing.corpus import iter_jsonl
 from framing.gold import GOLD_PATH
 
 from .conftest import ROOT
@@ -67,7 +69,7 @@ def test_missing_corpora_error(tmp_path: Path) -> None:
 
 
 def test_checksum_failure_names_row(tmp_path: Path, corpora_home: Path) -> None:
-    lines = GOLD_PATH.read_text(encoding="utf-8").splitlines()
+    lines = gzip.decompress(GOLD_PATH.read_bytes()).decode("utf-8").splitlines()
     first_ext = next(i for i, line in enumerate(lines) if json.loads(line)["text"] is None)
     rec = json.loads(lines[first_ext])
     rec["sha1"] = "0" * 40
@@ -146,7 +148,7 @@ def _pass_labels(pattern: str) -> dict[str, list[str]]:
 
 def test_dev_test_readings_decide_the_gold_labels() -> None:
     """Every dev/test sentence is read twice; a third blind reading decides by majority."""
-    gold = [json.loads(line) for line in GOLD_PATH.read_text(encoding="utf-8").splitlines()]
+    gold = list(iter_jsonl(GOLD_PATH))
     first, second, third = _pass_labels("*.pass1.jsonl"), _pass_labels("pass2_*.pass2.jsonl"), _pass_labels("pass3_*.pass3.jsonl")
     agreement = _pass_labels("agreement.pass2.jsonl")
     seen = {"pass1+pass2": 0, "majority-of-3": 0}

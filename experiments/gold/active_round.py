@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 import framing
+from framing.corpus import iter_jsonl
 from framing.columns import LABEL_NAMES
 from framing.duplicates import normalise_text
 from framing.model import FramingClassifier
@@ -65,8 +66,8 @@ SEED = 20261204
 
 
 def read_jsonl(path: Path) -> list[dict]:
-    with open(path, encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh if line.strip()]
+    """The records of a JSON Lines file, gzipped or not (errors name the file and line)."""
+    return list(iter_jsonl(path))
 
 
 def excluded_documents() -> tuple[set[tuple[str, str]], dict[str, int]]:

@@ -12,7 +12,7 @@ disagree: the label is the per-label majority of the three readings; see
 ``second_pass_batches.py``), and the hand-checked seed sentences
 ``tests/fixtures/seed_sentences.jsonl``.
 
-Outputs: ``data/annotations/gold.jsonl`` and ``results/agreement/metrics.json``
+Outputs: ``data/annotations/gold.jsonl.gz`` and ``results/agreement/metrics.json``
 (Krippendorff's alpha per label and the F1 of one reading against the other, computed
 before adjudication).
 
@@ -33,6 +33,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from framing.corpus import iter_jsonl
 from framing.agreement import alpha_per_label
 from framing.columns import LABEL_NAMES
 from framing.gold import _sha1, write_gold
@@ -43,8 +44,8 @@ ANN = ROOT / "data" / "annotations"
 
 
 def read_jsonl(path: Path) -> list[dict]:
-    with open(path, encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh if line.strip()]
+    """The records of a JSON Lines file, gzipped or not (errors name the file and line)."""
+    return list(iter_jsonl(path))
 
 
 def _frame(ids: list[str], labels_of: dict[str, list[str]]) -> pd.DataFrame:
@@ -309,7 +310,7 @@ def main() -> None:
         rec["split"] = split_of(rec["corpus"], rec["doc_id"])
         rec["fold"] = rec["corpus"]
     records.sort(key=lambda r: (r["corpus"], r["doc_id"], r["start"]))
-    write_gold(records, ANN / "gold.jsonl")
+    write_gold(records, ANN / "gold.jsonl.gz")
     assigned = sorted({(r["corpus"], r["doc_id"], r["split"]) for r in records})
     pd.DataFrame(assigned, columns=["corpus", "doc_id", "split"]).to_csv(split_file, index=False)
 

@@ -29,6 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
+from framing.corpus import iter_jsonl
 from framing.columns import LABEL_NAMES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,8 +38,8 @@ BATCHES = ANN / "batches"
 
 
 def read_jsonl(path: Path) -> list[dict]:
-    with open(path, encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh if line.strip()]
+    """The records of a JSON Lines file, gzipped or not (errors name the file and line)."""
+    return list(iter_jsonl(path))
 
 
 def first_pass_items() -> dict[str, dict]:
@@ -75,7 +76,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=20261123)
     args = parser.parse_args()
 
-    gold = read_jsonl(ANN / "gold.jsonl")
+    gold = read_jsonl(ANN / "gold.jsonl.gz")
     agreement = {r["id"] for r in read_jsonl(ANN / "labels" / "agreement.pass2.jsonl")}
     # dev + test items not already read twice in the agreement study
     ids = sorted(g["item_id"] for g in gold if g["split"] in ("dev", "test") and g["item_id"] not in agreement)
