@@ -38,7 +38,7 @@ from experiment_data import documents, load_config, passages  # same folder (exp
 from framing.columns import LABEL_NAMES
 from framing.compare import compare_outlets, error_rates, paired_differences
 from framing.cues import claimant_country
-from framing.evaluate import prf
+from framing.evaluate import evaluate_predictions
 from framing.experiment import RunDir
 from framing.gold import load_validation
 from framing.model import CueRuleClassifier
@@ -85,21 +85,13 @@ def validation_scores(labelled: pd.DataFrame, gold: pd.DataFrame, labels: list[s
     """The labeller's precision, recall and F1 on the validation sample, weighted by the
     inverse inclusion probability (an estimate for the whole corpus) and unweighted."""
     joined = gold.merge(labelled[["doc_id", "start", *labels]], on=["doc_id", "start"], suffixes=("_gold", ""))
-    rows = []
+    Y, P = joined[[f"{lab}_gold" for lab in labels]].to_numpy(), joined[labels].to_numpy()
+    parts = []
     for weighting in ("corpus (1/pi weights)", "sample (unweighted)"):
         w = 1 / joined["inclusion_prob"].to_numpy() if weighting.startswith("corpus") else None
-        f1s = []
-        for lab in labels:
-            p, r, f = prf(joined[f"{lab}_gold"].to_numpy(), joined[lab].to_numpy(), w)
-            support = int(joined[f"{lab}_gold"].sum())
-            rows.append({"weighting": weighting, "label": lab, "support": support, "precision": p, "recall": r,
-                         "f1": f})
-            if support:
-                f1s.append(f)
-        rows.append({"weighting": weighting, "label": "macro", "support": int(joined[[f"{x}_gold" for x in labels]]
-                                                                              .to_numpy().sum()),
-                     "precision": np.nan, "recall": np.nan, "f1": float(np.mean(f1s)) if f1s else np.nan})
-    return pd.DataFrame(rows)
+        scores = evaluate_predictions(Y, P, labels=labels, n_boot=0, sample_weight=w)
+        parts.append(scores[["label", "support", "precision", "recall", "f1"]].assign(weighting=weighting))
+    return pd.concat(parts, ignore_index=True)[["weighting", "label", "support", "precision", "recall", "f1"]]
 
 
 def storyline_pairs(labelled: pd.DataFrame, storylines: dict[str, list[str]], by: str, pairs: list, labels: list[str],

@@ -654,13 +654,10 @@ def _with_context(labelled: pd.DataFrame) -> pd.DataFrame:
     if "doc_id" not in labelled.columns:
         print("note: no doc_id column: annotators will see each passage without its neighbours", file=sys.stderr)
         return labelled.assign(before="", after="")
-    frame = labelled
-    if "index" not in frame.columns:
+    if "index" not in labelled.columns:
         print("note: no index column: the row order within each document is taken as the passage order, for the "
               "neighbours annotators see", file=sys.stderr)
-        keys = [c for c in ("corpus", "doc_id") if c in frame.columns]
-        frame = frame.assign(index=frame.groupby(keys, sort=False, dropna=False).cumcount())
-    return add_context(frame, same_paragraph="paragraph" in frame.columns)
+    return add_context(labelled, same_paragraph="paragraph" in labelled.columns)
 
 
 def cmd_report(args: argparse.Namespace) -> int:

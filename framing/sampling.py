@@ -70,7 +70,9 @@ def add_context(
     ----------
     passages : DataFrame
         Passages of whole documents as :func:`framing.segment` returns them (``doc_id``,
-        ``index`` and ``text``; ``paragraph`` for ``same_paragraph``), in any order.
+        ``index`` and ``text``; ``paragraph`` for ``same_paragraph``), in any order. Without
+        an ``index`` column (a table of one's own passages), the row order within each
+        document is the passage order.
     window : int, default 1
         Passages on each side.
     same_paragraph : bool, default True
@@ -91,13 +93,17 @@ def add_context(
     >>> p.loc[1, "before"] == p.loc[0, "text"] or p.loc[1, "paragraph"] != p.loc[0, "paragraph"]
     True
     """
-    for col in (DOC_ID, INDEX, TEXT):
+    for col in (DOC_ID, TEXT):
         if col not in passages.columns:
             raise DataError(f"passages need a {col!r} column to find neighbours", field=col)
     if same_paragraph and PARAGRAPH not in passages.columns:
         raise DataError("passages need a 'paragraph' column for same_paragraph=True", field=PARAGRAPH)
     frame = passages.copy()
     keys = [c for c in ("corpus", DOC_ID) if c in frame.columns]
+    if INDEX not in frame.columns:
+        frame[INDEX] = frame.groupby(keys, sort=False, dropna=False).cumcount()
+        result = add_context(frame, window=window, same_paragraph=same_paragraph, max_chars=max_chars)
+        return result.drop(columns=INDEX)
     ordered = frame.sort_values([*keys, INDEX], kind="stable")
     groups = ordered.groupby(keys, sort=False, dropna=False)
     sides: dict[str, list[pd.Series]] = {BEFORE: [], AFTER: []}

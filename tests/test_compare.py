@@ -13,32 +13,17 @@ from framing.compare import (adjust_pvalues, compare_outlets, error_rates, event
                              paired_differences, rogan_gladen)
 from framing.errors import DataError
 from framing.sampling import sample_for_validation
+from framing.simulate import simulate_same_events
 
 
 def simulate(rng: np.random.Generator, *, n_events: int = 30, delta: float = 0.0, doc_sd: float = 0.04,
              fnr: dict[str, float] | None = None, fpr: float = 0.0) -> pd.DataFrame:
-    """Passages of two outlets, A and B, on the same events.
-
-    Each event has a base rate in [0.08, 0.30]; A's documents add ``delta``. Each document
-    adds its own symmetric shift (so passages of a document are correlated) and has 5-35
-    passages. The true label is ``y``; the predicted label ``x`` misses a true positive
-    with probability ``fnr[outlet]`` and invents one with probability ``fpr``. The true
-    mean within-event difference A - B is ``delta`` exactly (in expectation).
-    """
-    fnr = fnr or {"A": 0.0, "B": 0.0}
-    rows = []
-    for e in range(n_events):
-        base = rng.uniform(0.08, 0.30)
-        for outlet in ("A", "B"):
-            for d in range(rng.integers(1, 4)):
-                p = base + (delta if outlet == "A" else 0.0) + rng.uniform(-doc_sd, doc_sd) * np.sqrt(3)
-                n = int(rng.integers(5, 36))
-                y = rng.random(n) < p
-                x = np.where(y, rng.random(n) >= fnr[outlet], rng.random(n) < fpr)
-                for i in range(n):
-                    rows.append({"doc_id": f"{outlet}{e}-{d}", "outlet": outlet, "event_id": f"e{e}", "start": i,
-                                 "x": int(x[i]), "y": int(y[i])})
-    return pd.DataFrame(rows)
+    """Two outlets, A and B, on the same events, with a known within-event difference
+    ``delta`` (:func:`framing.simulate.simulate_same_events`, which the S1 experiment uses too):
+    ``y`` is the true label, ``x`` the classifier's, missing a positive with probability
+    ``fnr[outlet]`` and inventing one with probability ``fpr``."""
+    return simulate_same_events(n_events=n_events, delta=delta, doc_sd=doc_sd, miss_rate=fnr,
+                                false_alarm_rate=fpr, random_state=rng)
 
 
 def test_planted_difference_is_found() -> None:

@@ -97,3 +97,12 @@ def test_context_is_the_neighbouring_sentences_of_the_same_paragraph() -> None:
         same = p.loc[i, "doc_id"] == p.loc[i - 1, "doc_id"] and p.loc[i, "paragraph"] == p.loc[i - 1, "paragraph"]
         assert (p.loc[i, "before"] == p.loc[i - 1, "text"][:400].rstrip("…")[:len(p.loc[i, "before"].rstrip("…"))]) \
             if same else p.loc[i, "before"] == ""
+
+
+def test_context_without_an_index_follows_the_row_order_within_each_document() -> None:
+    seg = framing.segment(framing.load_demo_corpus())
+    with_index = add_context(seg)
+    own = add_context(seg.drop(columns=["index"]))  # a table of one's own passages, in document order
+    assert "index" not in own.columns
+    assert own["before"].tolist() == with_index["before"].tolist()
+    assert own["after"].tolist() == with_index["after"].tolist()
