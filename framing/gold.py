@@ -7,7 +7,6 @@ the bundled seed corpus are stored inline. See ``data/annotations/README.md``.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from collections.abc import Iterator
@@ -20,6 +19,7 @@ from .columns import CORPUS, DOC_ID, END, LABEL_NAMES, LABELS, OUTLET, SAMPLING,
 from .corpus import data_home as _data_home
 from .corpus import iter_jsonl
 from .errors import DataError, MissingDataError
+from .sampling import text_sha1
 
 __all__ = ["load_gold", "load_validation", "GOLD_PATH", "VALIDATION_DIR", "gold_label_matrix"]
 
@@ -27,9 +27,6 @@ GOLD_PATH = Path(__file__).parent / "data" / "annotations" / "gold.jsonl.gz"
 VALIDATION_DIR = GOLD_PATH.parent / "validation"
 _BUNDLED_CORPORA = {"allsides_demo": Path(__file__).parent / "data" / "corpus" / "allsides_demo.jsonl"}
 
-
-def _sha1(text: str) -> str:
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
 def load_gold(
@@ -107,7 +104,7 @@ def load_gold(
                                 path=path, row=rec["_row"], field=DOC_ID)
             text = doc["text"][rec[START]:rec[END]]
             outlet = doc.get(OUTLET)
-            if _sha1(text) != rec["sha1"]:
+            if text_sha1(text) != rec["sha1"]:
                 raise DataError(
                     f"checksum mismatch: {rec[CORPUS]}/{rec[DOC_ID]}[{rec[START]}:{rec[END]}] no longer has the "
                     "annotated text (the corpus file differs from the one annotated)",
@@ -257,7 +254,7 @@ def load_validation(
         if ans is None:
             continue
         text = docs[(rec[CORPUS], rec[DOC_ID])][rec[START]:rec[END]]
-        if _sha1(text) != rec["sha1"]:
+        if text_sha1(text) != rec["sha1"]:
             raise DataError("checksum mismatch: the corpus no longer has the annotated text", path=path, row=row,
                             field="sha1")
         out = {"item_id": rec["item_id"], CORPUS: rec[CORPUS], DOC_ID: rec[DOC_ID], START: rec[START],

@@ -36,7 +36,8 @@ import pandas as pd
 from framing.corpus import iter_jsonl
 from framing.agreement import alpha_per_label
 from framing.columns import LABEL_NAMES
-from framing.gold import _sha1, write_gold
+from framing.gold import write_gold
+from framing.sampling import text_sha1
 from second_pass_batches import read_pass  # same folder (experiments/gold)
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -269,7 +270,7 @@ def main() -> None:
             who = "pass1+pass2"
         records.append({
             "item_id": i, "corpus": "seeds", "doc_id": s["doc_id"], "start": s["start"], "end": s["end"],
-            "sha1": _sha1(s["text"]), "text": s["text"],
+            "sha1": text_sha1(s["text"]), "text": s["text"],
             "labels": sorted(labels, key=LABEL_NAMES.index),
             "sampling": "census:seeds", "annotator_pass": who, "note": pass1[i].get("note", ""),
         })
