@@ -95,7 +95,7 @@ def e5_claimants() -> None:
     for ax, lab in zip(axes.ravel(), labs):
         plot_rate_intervals(rates, label=lab, ax=ax)
         base, who = lab.split("|")
-        ax.set_xlabel(f"{base.replace('_', ' ')}, claims of {who}: % of passages (95 % interval)")
+        ax.set_xlabel(f"{base.replace('_', ' ')}, claims of {who}:\n% of passages (95 % interval)")
         if ax is not axes.ravel()[1] and ax.get_legend():
             ax.get_legend().remove()
     save(fig, "e5_claimants.png")
